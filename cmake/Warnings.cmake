@@ -1,0 +1,13 @@
+# Compiler warnings and sanitizer flags shared by every target of the project.
+add_library(residns_warnings INTERFACE)
+target_compile_options(residns_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
+if(RESIDNS_WERROR)
+  target_compile_options(residns_warnings INTERFACE -Werror)
+endif()
+
+if(RESIDNS_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
