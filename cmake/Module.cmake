@@ -2,6 +2,13 @@
 # include/residns/NAME. Sources are globbed so that adding a file needs no CMake edit.
 function(residns_module name)
   file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
+  if(NOT sources)
+    # A module with headers only (or not yet written) is an interface library.
+    add_library(residns_${name} INTERFACE)
+    target_include_directories(residns_${name} INTERFACE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(residns_${name} INTERFACE ${ARGN})
+    return()
+  endif()
   add_library(residns_${name} STATIC ${sources})
   target_include_directories(residns_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(residns_${name} PUBLIC ${ARGN} PRIVATE residns_warnings)

@@ -1,0 +1,33 @@
+// The whole daemon configuration: one plain settings struct per module plus what only the daemon
+// itself uses. Filled by the loader (loader.hpp) or by tests with designated initializers.
+#pragma once
+
+#include <string>
+
+#include "residns/server/settings.hpp"
+#include "residns/upstream/settings.hpp"
+
+namespace residns::config {
+
+struct log_settings {
+    // One of: trace, debug, info, warn, error, critical, off (spdlog's level names).
+    std::string level = "info";
+
+    friend bool operator==(const log_settings&, const log_settings&) = default;
+};
+
+struct daemon_config {
+    // Path of the file the configuration came from (the file name given to load_string).
+    std::string source;
+    server::settings server;
+    upstream::settings upstream;
+    log_settings log;
+    // Where the default upstreams come from when the file has no `upstreams` key.
+    std::string resolv_conf = "/etc/resolv.conf";
+    // True when `upstreams` was absent and upstream.upstreams was filled from resolv_conf.
+    bool upstreams_from_resolv_conf = false;
+
+    friend bool operator==(const daemon_config&, const daemon_config&) = default;
+};
+
+}  // namespace residns::config
