@@ -243,7 +243,7 @@ class ScriptedUpstream:
     def __init__(self, host: str = "127.0.0.1", default: Optional[Rule] = None):
         self.host = host
         self.port = 0
-        self.default = default or Rule(kind="refused")
+        self.default = default or Rule(kind="refused", rcode=dns.rcode.REFUSED)
         self._rules: dict[tuple[str, Optional[int]], Rule] = {}
         self._delays: dict[str, float] = {}
         self._lock = threading.Lock()
