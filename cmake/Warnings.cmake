@@ -2,7 +2,7 @@
 add_library(residns_warnings INTERFACE)
 target_compile_options(residns_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wimplicit-fallthrough -Wformat=2)
+  -Wimplicit-fallthrough -Wformat=2)
 if(RESIDNS_WERROR)
   target_compile_options(residns_warnings INTERFACE -Werror)
 endif()

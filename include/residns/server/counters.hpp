@@ -1,0 +1,46 @@
+// Per-worker counters of the server module. Each worker owns one set and is its only writer; a
+// reader on another thread (stats, metrics) sums the workers' sets. Relaxed loads and stores
+// make that race-free without a locked instruction per packet.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace residns::server {
+
+class counter {
+public:
+    // Only the owning worker calls this.
+    void add(std::uint64_t n = 1) { value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::uint64_t> value_{0};
+};
+
+struct handler_counters {
+    counter queries_udp;
+    counter queries_tcp;
+    counter dropped_short;     // shorter than a header
+    counter dropped_response;  // QR=1: a response sent to us
+    counter formerr;
+    counter notimp;
+    counter badvers;
+    counter refused;
+    counter servfail;
+    counter forwarded;
+    counter truncated;  // answered with TC=1
+    counter answers;    // answers handed to a transport
+};
+
+struct transport_counters {
+    counter udp_receive_errors;
+    counter udp_send_errors;
+    counter udp_oversized;  // datagrams larger than our receive buffer
+    counter tcp_accepted;
+    counter tcp_rejected;   // over the connection limit
+    counter tcp_idle_closed;
+    counter tcp_bad_length;  // a length prefix of 0 or below a header
+};
+
+}  // namespace residns::server

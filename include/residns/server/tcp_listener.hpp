@@ -1,0 +1,94 @@
+// DNS over TCP (RFC 7766) for one worker: an acceptor (SO_REUSEPORT) and its sessions. A session
+// reads 2-byte-length-framed queries, answers each as soon as it is ready (out of order when the
+// upstream is slower for some), bounds the queries in flight, and closes after an idle timeout.
+// The idle timer also bounds how long a started message may take to arrive (slow senders).
+//
+// Threading: used only on its worker's thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "residns/server/counters.hpp"
+#include "residns/server/query_handler.hpp"
+#include "residns/server/settings.hpp"
+
+namespace residns::server {
+
+// Connections of one worker, shared by its acceptors for the connection limit.
+struct tcp_connection_table {
+    std::uint32_t open = 0;
+};
+
+class tcp_session;
+
+class tcp_listener : public std::enable_shared_from_this<tcp_listener> {
+public:
+    // Opens, binds and listens; throws boost::system::system_error on failure (start-up only).
+    tcp_listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& local,
+                 const tcp_settings& config, query_handler& handler, tcp_connection_table& table,
+                 transport_counters& counters);
+
+    void start();
+    // Stops accepting; open sessions finish what they have in flight and close.
+    void stop();
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+private:
+    void accept_next();
+
+    boost::asio::io_context& io_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    tcp_settings settings_;
+    query_handler& handler_;
+    tcp_connection_table& table_;
+    transport_counters& counters_;
+    std::vector<std::weak_ptr<tcp_session>> sessions_;
+    bool stopped_ = false;
+};
+
+class tcp_session : public std::enable_shared_from_this<tcp_session> {
+public:
+    tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings& config, query_handler& handler,
+                tcp_connection_table& table, transport_counters& counters);
+    ~tcp_session();
+
+    void start();
+    // Reads no more queries; closes once the answers in flight are written.
+    void finish();
+
+private:
+    void read_length();
+    void read_body(std::size_t length);
+    void on_query();
+    void queue_answer(std::span<const std::uint8_t> answer);
+    void write_next();
+    void arm_idle_timer();
+    void close_if_done();
+    void close();
+
+    boost::asio::ip::tcp::socket socket_;
+    boost::asio::steady_timer idle_timer_;
+    tcp_settings settings_;
+    query_handler& handler_;
+    tcp_connection_table& table_;
+    transport_counters& counters_;
+
+    std::array<std::uint8_t, 2> length_bytes_{};
+    std::vector<std::uint8_t> query_;
+    std::vector<std::uint8_t> answer_;
+    std::deque<std::vector<std::uint8_t>> write_queue_;
+    bool writing_ = false;
+    bool reading_ = false;     // a read is outstanding
+    bool read_closed_ = false;  // the peer closed, an error, or finish()
+    bool closed_ = false;
+    std::uint32_t in_flight_ = 0;
+};
+
+}  // namespace residns::server

@@ -1,0 +1,98 @@
+// Worker set-up, its thread, and draining at shutdown.
+#include "residns/server/worker.hpp"
+
+#include <stdexcept>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace residns::server {
+
+boost::asio::ip::address parse_listen_address(const std::string& text) {
+    boost::system::error_code error;
+    auto address = boost::asio::ip::make_address(text, error);
+    if (error) throw std::invalid_argument("not a numeric IP address: " + text);
+    return address;
+}
+
+worker::worker(const settings& config, const std::vector<bound_address>& bind_to,
+               const forwarder_factory& make_forwarder)
+    : work_(io_.get_executor()), settings_(config) {
+    forwarder_ = make_forwarder(io_);
+    handler_ = std::make_unique<query_handler>(settings_, *forwarder_, handler_counters_);
+    for (const auto& where : bind_to) {
+        auto udp = std::make_shared<udp_listener>(io_, boost::asio::ip::udp::endpoint(where.address, where.port),
+                                                  *handler_, transport_counters_);
+        // A port of 0 is resolved by the UDP socket; TCP takes the same port.
+        std::uint16_t port = udp->local_endpoint().port();
+        auto tcp = std::make_shared<tcp_listener>(io_, boost::asio::ip::tcp::endpoint(where.address, port),
+                                                  settings_.tcp, *handler_, tcp_table_, transport_counters_);
+        udp_.push_back(std::move(udp));
+        tcp_.push_back(std::move(tcp));
+    }
+}
+
+worker::~worker() {
+    join();
+    // Listeners first (they reference the handler), then the handler, then the forwarders,
+    // whose destruction completes any remaining callbacks.
+    udp_.clear();
+    tcp_.clear();
+    forwarder_.reset();
+    retired_forwarders_.clear();
+    handler_.reset();
+}
+
+std::vector<bound_address> worker::bound() const {
+    std::vector<bound_address> result;
+    for (const auto& udp : udp_) {
+        auto endpoint = udp->local_endpoint();
+        result.push_back({endpoint.address(), endpoint.port()});
+    }
+    return result;
+}
+
+void worker::start_thread() {
+    for (auto& udp : udp_) udp->start();
+    for (auto& tcp : tcp_) tcp->start();
+    thread_ = std::thread([this] { io_.run(); });
+}
+
+void worker::drain(std::chrono::milliseconds deadline) {
+    boost::asio::post(io_, [this, deadline] {
+        for (auto& udp : udp_) udp->stop_reading();
+        for (auto& tcp : tcp_) tcp->stop();
+        drain_step(std::chrono::steady_clock::now() + deadline);
+    });
+}
+
+void worker::drain_step(std::chrono::steady_clock::time_point deadline) {
+    if (handler_->in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        for (auto& udp : udp_) udp->close();
+        work_.reset();
+        io_.stop();
+        return;
+    }
+    drain_timer_ = std::make_unique<boost::asio::steady_timer>(io_, std::chrono::milliseconds(20));
+    drain_timer_->async_wait([this, deadline](const boost::system::error_code& error) {
+        if (!error) drain_step(deadline);
+    });
+}
+
+void worker::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void worker::replace_forwarder(forwarder_factory make_forwarder) {
+    boost::asio::post(io_, [this, make = std::move(make_forwarder)] {
+        auto fresh = make(io_);
+        handler_->set_forwarder(*fresh);
+        if (forwarder_) retired_forwarders_.push_back(std::move(forwarder_));
+        forwarder_ = std::move(fresh);
+        // Old forwarders are kept until shutdown: their queries finish within their budget and
+        // reloads are rare. Bound the list so a reload loop cannot grow it without limit.
+        if (retired_forwarders_.size() > 8) retired_forwarders_.erase(retired_forwarders_.begin());
+    });
+}
+
+}  // namespace residns::server
