@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test of residns: formatting, unit and
+# integration tests (Release, warnings as errors), the same under ASan+UBSan, and each fuzz
+# target briefly. This is the README's test command and what CI (.ci/run) runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc)
+fuzz_seconds=${RESIDNS_FUZZ_SECONDS:-30}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/install-deps.sh
+
+step "format check"
+bash scripts/check-format.sh
+
+step "release build (warnings are errors)"
+cmake --preset ci
+cmake --build --preset ci -j "$jobs"
+
+step "unit and integration tests (release)"
+ctest --preset ci -j 1
+
+step "ASan+UBSan build"
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+
+step "unit and integration tests (ASan+UBSan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset asan -j 1
+
+step "fuzzing (${fuzz_seconds}s per target)"
+cmake --preset fuzz
+cmake --build --preset fuzz -j "$jobs"
+bash fuzz/run.sh build-fuzz "$fuzz_seconds"
+
+step "all tests passed"
