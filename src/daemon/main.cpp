@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
 
     residns::config::load_result loaded = residns::config::load_file(config_path);
     if (!loaded.config) {
-        for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        for (const auto& e : loaded.errors)
+            std::fprintf(stderr, "%s\n", e.to_string().c_str());
         return 1;
     }
     if (check_only) {

@@ -30,20 +30,26 @@ runtime::runtime(std::string config_path, config::daemon_config config)
       reload_signals_(control_io_, SIGHUP) {}
 
 runtime::~runtime() {
-    for (auto& w : workers_) w->join();
+    for (auto& w : workers_)
+        w->join();
 }
 
 server::forwarder_factory runtime::forwarder_factory_for(const upstream::settings& settings) const {
-    return [settings](boost::asio::io_context& io) { return upstream::make_cares_forwarder(io, settings); };
+    return [settings](boost::asio::io_context& io) {
+        return upstream::make_cares_forwarder(io, settings);
+    };
 }
 
 void runtime::log_upstreams() const {
     const auto& up = config_.upstream;
     if (up.upstreams.empty()) {
         spdlog::warn("no upstream servers{}: names without local data get SERVFAIL",
-                     config_.upstreams_from_resolv_conf ? " (none usable in " + config_.resolv_conf + ")" : "");
+                     config_.upstreams_from_resolv_conf
+                         ? " (none usable in " + config_.resolv_conf + ")"
+                         : "");
     }
-    for (const auto& u : up.upstreams) spdlog::info("upstream {} port {}", u.address, u.port);
+    for (const auto& u : up.upstreams)
+        spdlog::info("upstream {} port {}", u.address, u.port);
     for (const auto& zone : up.forward_zones) {
         spdlog::info("forward zone {} to {} upstream(s)", zone.zone, zone.upstreams.size());
     }
@@ -58,13 +64,16 @@ void runtime::start() {
     }
     auto make_forwarder = forwarder_factory_for(config_.upstream);
     for (std::size_t i = 0; i < threads; ++i) {
-        workers_.push_back(std::make_unique<server::worker>(config_.server, bind_to, make_forwarder));
+        workers_.push_back(
+            std::make_unique<server::worker>(config_.server, bind_to, make_forwarder));
         // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
         if (i == 0) bind_to = workers_.front()->bound();
     }
     log_upstreams();
-    for (auto& w : workers_) w->start_thread();
-    for (const auto& a : bind_to) spdlog::info("listening on {} (udp, tcp)", describe(a));
+    for (auto& w : workers_)
+        w->start_thread();
+    for (const auto& a : bind_to)
+        spdlog::info("listening on {} (udp, tcp)", describe(a));
     spdlog::info("residns {} ready with {} worker(s)", RESIDNS_VERSION, threads);
 }
 
@@ -73,8 +82,10 @@ int runtime::run() {
     wait_for_reload();
     control_io_.run();
     spdlog::info("shutting down: finishing queries in flight");
-    for (auto& w : workers_) w->drain(drain_deadline);
-    for (auto& w : workers_) w->join();
+    for (auto& w : workers_)
+        w->drain(drain_deadline);
+    for (auto& w : workers_)
+        w->join();
     workers_.clear();
     spdlog::info("stopped");
     return 0;
@@ -101,20 +112,23 @@ void runtime::reload() {
     spdlog::info("reloading {}", config_path_);
     config::load_result loaded = config::load_file(config_path_);
     if (!loaded.config) {
-        for (const auto& e : loaded.errors) spdlog::error("{}", e.to_string());
+        for (const auto& e : loaded.errors)
+            spdlog::error("{}", e.to_string());
         spdlog::error("reload failed: keeping the running configuration");
         return;
     }
     config::daemon_config fresh = std::move(*loaded.config);
     if (fresh.server != config_.server) {
-        spdlog::warn("changes to listen, threads, edns_buffer_size or tcp take effect at the next restart");
+        spdlog::warn(
+            "changes to listen, threads, edns_buffer_size or tcp take effect at the next restart");
     }
     if (fresh.log != config_.log) set_log_level(fresh.log.level);
     bool upstreams_changed = fresh.upstream != config_.upstream;
     fresh.server = config_.server;
     config_ = std::move(fresh);
     if (upstreams_changed) {
-        for (auto& w : workers_) w->replace_forwarder(forwarder_factory_for(config_.upstream));
+        for (auto& w : workers_)
+            w->replace_forwarder(forwarder_factory_for(config_.upstream));
         log_upstreams();
     }
     spdlog::info("reload done");

@@ -13,8 +13,9 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
     upstream_index_.records.reserve(64);
 }
 
-std::size_t query_handler::answer_error(std::span<const std::uint8_t> query, const wire::query_view& view,
-                                        wire::rcode code, std::span<std::uint8_t> out) {
+std::size_t query_handler::answer_error(std::span<const std::uint8_t> query,
+                                        const wire::query_view& view, wire::rcode code,
+                                        std::span<std::uint8_t> out) {
     return wire::write_error_response(query, view, code, settings_.edns_udp_size, out);
 }
 
@@ -46,7 +47,8 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
     } else if (view.edns.present && view.edns.version > 0) {
         counters_.badvers.add();
         refusal = wire::rcode::badvers;
-    } else if (view.question.qtype == wire::rr_type::axfr || view.question.qtype == wire::rr_type::ixfr) {
+    } else if (view.question.qtype == wire::rr_type::axfr ||
+               view.question.qtype == wire::rr_type::ixfr) {
         // A forwarder does not do zone transfers.
         counters_.refused.add();
         refusal = wire::rcode::refused;
@@ -58,7 +60,8 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
 
     pending.view = view;
     pending.via = via;
-    pending.limit = via == transport::udp ? wire::udp_answer_limit(view, settings_.edns_udp_size) : 65535;
+    pending.limit =
+        via == transport::udp ? wire::udp_answer_limit(view, settings_.edns_udp_size) : 65535;
     std::memcpy(pending.head.data(), query.data(), view.question.end_offset);
     return handle_result::forward;
 }
@@ -68,16 +71,18 @@ void query_handler::forward(const pending_query& pending, reply_fn reply) {
     ++in_flight_;
     const auto& q = pending.view.question;
     upstream::forward_request request{
-        .qname = std::span<const std::uint8_t>(pending.head.data() + q.qname_offset, q.qname_length),
+        .qname =
+            std::span<const std::uint8_t>(pending.head.data() + q.qname_offset, q.qname_length),
         .qtype = q.qtype,
         .qclass = q.qclass,
         .dnssec_ok = pending.view.edns.dnssec_ok(),
         .checking_disabled = pending.view.hdr.cd(),
     };
-    forwarder_->forward(request, [this, pending, reply = std::move(reply)](const upstream::forward_result& result) {
-        --in_flight_;
-        complete(pending, result, reply);
-    });
+    forwarder_->forward(
+        request, [this, pending, reply = std::move(reply)](const upstream::forward_result& result) {
+            --in_flight_;
+            complete(pending, result, reply);
+        });
 }
 
 void query_handler::complete(const pending_query& pending, const upstream::forward_result& result,
@@ -86,8 +91,9 @@ void query_handler::complete(const pending_query& pending, const upstream::forwa
     std::size_t length = 0;
     if (result.status == upstream::forward_status::answered &&
         wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none) {
-        length = wire::write_relayed_response(result.answer, upstream_index_, pending.head_bytes(),
-                                              pending.view, pending.limit, settings_.edns_udp_size, out);
+        length =
+            wire::write_relayed_response(result.answer, upstream_index_, pending.head_bytes(),
+                                         pending.view, pending.limit, settings_.edns_udp_size, out);
     }
     if (length == 0) {
         counters_.servfail.add();

@@ -10,9 +10,14 @@
 namespace residns::server {
 
 tcp_listener::tcp_listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& local,
-                           const tcp_settings& config, query_handler& handler, tcp_connection_table& table,
-                           transport_counters& counters)
-    : io_(io), acceptor_(io), settings_(config), handler_(handler), table_(table), counters_(counters) {
+                           const tcp_settings& config, query_handler& handler,
+                           tcp_connection_table& table, transport_counters& counters)
+    : io_(io),
+      acceptor_(io),
+      settings_(config),
+      handler_(handler),
+      table_(table),
+      counters_(counters) {
     acceptor_.open(local.protocol());
     int one = 1;
     ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
@@ -22,7 +27,9 @@ tcp_listener::tcp_listener(boost::asio::io_context& io, const boost::asio::ip::t
     acceptor_.listen(boost::asio::socket_base::max_listen_connections);
 }
 
-void tcp_listener::start() { accept_next(); }
+void tcp_listener::start() {
+    accept_next();
+}
 
 void tcp_listener::stop() {
     stopped_ = true;
@@ -46,8 +53,9 @@ void tcp_listener::accept_next() {
                 socket.close(ignored);
             } else {
                 self->counters_.tcp_accepted.add();
-                auto session = std::make_shared<tcp_session>(std::move(socket), self->settings_, self->handler_,
-                                                             self->table_, self->counters_);
+                auto session =
+                    std::make_shared<tcp_session>(std::move(socket), self->settings_,
+                                                  self->handler_, self->table_, self->counters_);
                 session->start();
                 std::erase_if(self->sessions_, [](const auto& w) { return w.expired(); });
                 self->sessions_.push_back(session);
@@ -58,7 +66,8 @@ void tcp_listener::accept_next() {
 }
 
 tcp_session::tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings& config,
-                         query_handler& handler, tcp_connection_table& table, transport_counters& counters)
+                         query_handler& handler, tcp_connection_table& table,
+                         transport_counters& counters)
     : socket_(std::move(socket)),
       idle_timer_(socket_.get_executor()),
       settings_(config),
@@ -71,7 +80,9 @@ tcp_session::tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings
     socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
 }
 
-tcp_session::~tcp_session() { --table_.open; }
+tcp_session::~tcp_session() {
+    --table_.open;
+}
 
 void tcp_session::start() {
     arm_idle_timer();
@@ -104,38 +115,40 @@ void tcp_session::read_length() {
     if (read_closed_ || closed_) return;
     if (in_flight_ >= settings_.max_in_flight_per_connection) return;  // resumed when one completes
     reading_ = true;
-    boost::asio::async_read(socket_, boost::asio::buffer(length_bytes_),
-                            [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                                self->reading_ = false;
-                                if (error) {
-                                    self->read_closed_ = true;
-                                    self->close_if_done();
-                                    return;
-                                }
-                                std::size_t length = util::load_u16(self->length_bytes_.data());
-                                if (length < 12) {
-                                    self->counters_.tcp_bad_length.add();
-                                    self->read_closed_ = true;
-                                    self->close_if_done();
-                                    return;
-                                }
-                                self->read_body(length);
-                            });
+    boost::asio::async_read(
+        socket_, boost::asio::buffer(length_bytes_),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+            self->reading_ = false;
+            if (error) {
+                self->read_closed_ = true;
+                self->close_if_done();
+                return;
+            }
+            std::size_t length = util::load_u16(self->length_bytes_.data());
+            if (length < 12) {
+                self->counters_.tcp_bad_length.add();
+                self->read_closed_ = true;
+                self->close_if_done();
+                return;
+            }
+            self->read_body(length);
+        });
 }
 
 void tcp_session::read_body(std::size_t length) {
     query_.resize(length);
     reading_ = true;
-    boost::asio::async_read(socket_, boost::asio::buffer(query_),
-                            [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                                self->reading_ = false;
-                                if (error) {
-                                    self->read_closed_ = true;
-                                    self->close_if_done();
-                                    return;
-                                }
-                                self->on_query();
-                            });
+    boost::asio::async_read(
+        socket_, boost::asio::buffer(query_),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+            self->reading_ = false;
+            if (error) {
+                self->read_closed_ = true;
+                self->close_if_done();
+                return;
+            }
+            self->on_query();
+        });
 }
 
 void tcp_session::on_query() {
@@ -149,13 +162,14 @@ void tcp_session::on_query() {
         ++in_flight_;
         // The forwarder always completes, so holding the session here is bounded in time; it lets
         // a client that half-closed after sending still receive its answers.
-        handler_.forward(pending, [self = shared_from_this()](std::span<const std::uint8_t> answer) {
-            --self->in_flight_;
-            if (!self->closed_) self->queue_answer(answer);
-            // A session paused at its in-flight bound reads again.
-            if (!self->reading_ && !self->read_closed_) self->read_length();
-            self->close_if_done();
-        });
+        handler_.forward(pending,
+                         [self = shared_from_this()](std::span<const std::uint8_t> answer) {
+                             --self->in_flight_;
+                             if (!self->closed_) self->queue_answer(answer);
+                             // A session paused at its in-flight bound reads again.
+                             if (!self->reading_ && !self->read_closed_) self->read_length();
+                             self->close_if_done();
+                         });
     }
     read_length();
 }
@@ -175,16 +189,17 @@ void tcp_session::write_next() {
         return;
     }
     writing_ = true;
-    boost::asio::async_write(socket_, boost::asio::buffer(write_queue_.front()),
-                             [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                                 self->write_queue_.pop_front();
-                                 if (error) {
-                                     self->writing_ = false;
-                                     self->close();
-                                     return;
-                                 }
-                                 self->write_next();
-                             });
+    boost::asio::async_write(
+        socket_, boost::asio::buffer(write_queue_.front()),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+            self->write_queue_.pop_front();
+            if (error) {
+                self->writing_ = false;
+                self->close();
+                return;
+            }
+            self->write_next();
+        });
 }
 
 void tcp_session::close_if_done() {

@@ -1,10 +1,9 @@
 // Batched UDP receive and send with recvmmsg/sendmmsg on an Asio-owned socket.
 #include "residns/server/udp_listener.hpp"
 
-#include <netinet/in.h>
-
 #include <cerrno>
 #include <cstring>
+#include <netinet/in.h>
 
 #include <boost/asio/socket_base.hpp>
 
@@ -144,9 +143,11 @@ void udp_listener::on_readable() {
             capture_destination(h, from);
             std::size_t length = 0;
             pending_query pending;
-            auto query = std::span<const std::uint8_t>(in_[static_cast<std::size_t>(i)].data(),
-                                                        messages[static_cast<std::size_t>(i)].msg_len);
-            handle_result result = handler_.handle(query, transport::udp, out_[reply_count], length, pending);
+            auto query =
+                std::span<const std::uint8_t>(in_[static_cast<std::size_t>(i)].data(),
+                                              messages[static_cast<std::size_t>(i)].msg_len);
+            handle_result result =
+                handler_.handle(query, transport::udp, out_[reply_count], length, pending);
             if (result == handle_result::answer) {
                 reply_vectors[reply_count] = {out_[reply_count].data(), length};
                 msghdr& r = replies[reply_count].msg_hdr;
@@ -161,14 +162,16 @@ void udp_listener::on_readable() {
                 }
                 ++reply_count;
             } else if (result == handle_result::forward) {
-                handler_.forward(pending, [weak = weak_from_this(), to = from](std::span<const std::uint8_t> answer) {
+                handler_.forward(pending, [weak = weak_from_this(),
+                                           to = from](std::span<const std::uint8_t> answer) {
                     if (auto self = weak.lock()) self->send_one(answer, to);
                 });
             }
         }
         std::size_t sent = 0;
         while (sent < reply_count) {
-            int n = ::sendmmsg(fd, replies.data() + sent, static_cast<unsigned>(reply_count - sent), 0);
+            int n =
+                ::sendmmsg(fd, replies.data() + sent, static_cast<unsigned>(reply_count - sent), 0);
             if (n <= 0) {
                 if (n < 0 && errno == EINTR) continue;
                 counters_.udp_send_errors.add(reply_count - sent);

@@ -21,12 +21,14 @@ worker::worker(const settings& config, const std::vector<bound_address>& bind_to
     forwarder_ = make_forwarder(io_);
     handler_ = std::make_unique<query_handler>(settings_, *forwarder_, handler_counters_);
     for (const auto& where : bind_to) {
-        auto udp = std::make_shared<udp_listener>(io_, boost::asio::ip::udp::endpoint(where.address, where.port),
-                                                  *handler_, transport_counters_);
+        auto udp = std::make_shared<udp_listener>(
+            io_, boost::asio::ip::udp::endpoint(where.address, where.port), *handler_,
+            transport_counters_);
         // A port of 0 is resolved by the UDP socket; TCP takes the same port.
         std::uint16_t port = udp->local_endpoint().port();
-        auto tcp = std::make_shared<tcp_listener>(io_, boost::asio::ip::tcp::endpoint(where.address, port),
-                                                  settings_.tcp, *handler_, tcp_table_, transport_counters_);
+        auto tcp = std::make_shared<tcp_listener>(
+            io_, boost::asio::ip::tcp::endpoint(where.address, port), settings_.tcp, *handler_,
+            tcp_table_, transport_counters_);
         udp_.push_back(std::move(udp));
         tcp_.push_back(std::move(tcp));
     }
@@ -53,22 +55,27 @@ std::vector<bound_address> worker::bound() const {
 }
 
 void worker::start_thread() {
-    for (auto& udp : udp_) udp->start();
-    for (auto& tcp : tcp_) tcp->start();
+    for (auto& udp : udp_)
+        udp->start();
+    for (auto& tcp : tcp_)
+        tcp->start();
     thread_ = std::thread([this] { io_.run(); });
 }
 
 void worker::drain(std::chrono::milliseconds deadline) {
     boost::asio::post(io_, [this, deadline] {
-        for (auto& udp : udp_) udp->stop_reading();
-        for (auto& tcp : tcp_) tcp->stop();
+        for (auto& udp : udp_)
+            udp->stop_reading();
+        for (auto& tcp : tcp_)
+            tcp->stop();
         drain_step(std::chrono::steady_clock::now() + deadline);
     });
 }
 
 void worker::drain_step(std::chrono::steady_clock::time_point deadline) {
     if (handler_->in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
-        for (auto& udp : udp_) udp->close();
+        for (auto& udp : udp_)
+            udp->close();
         work_.reset();
         io_.stop();
         return;

@@ -1,12 +1,11 @@
 // Per-thread buffered getrandom(2). A refill is one syscall per 4 KiB of randomness.
 #include "residns/util/random.hpp"
 
-#include <sys/random.h>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <sys/random.h>
 
 namespace residns::util {
 namespace {
@@ -53,9 +52,17 @@ T take_value() {
 
 }  // namespace
 
-void secure_random_fill(std::span<std::uint8_t> out) { pool.take(out.data(), out.size()); }
-std::uint16_t secure_random_u16() { return take_value<std::uint16_t>(); }
-std::uint32_t secure_random_u32() { return take_value<std::uint32_t>(); }
-std::uint64_t secure_random_u64() { return take_value<std::uint64_t>(); }
+void secure_random_fill(std::span<std::uint8_t> out) {
+    pool.take(out.data(), out.size());
+}
+std::uint16_t secure_random_u16() {
+    return take_value<std::uint16_t>();
+}
+std::uint32_t secure_random_u32() {
+    return take_value<std::uint32_t>();
+}
+std::uint64_t secure_random_u64() {
+    return take_value<std::uint64_t>();
+}
 
 }  // namespace residns::util

@@ -1,10 +1,10 @@
 // The query pipeline: what each kind of query gets back, and how forwarded answers are relayed.
 #include "residns/server/query_handler.hpp"
 
-#include <gtest/gtest.h>
-
 #include <optional>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "residns/wire/message_builder.hpp"
 #include "residns/wire/name.hpp"
@@ -41,14 +41,16 @@ bytes make_query(const query_spec& spec) {
 
 // An upstream's answer to `request`: its own ID and the qname in the case it was asked, `count`
 // A records of the same RRset.
-bytes make_upstream_answer(const testing::recorded_request& request, int count, std::uint16_t flags = 0x8180) {
+bytes make_upstream_answer(const testing::recorded_request& request, int count,
+                           std::uint16_t flags = 0x8180) {
     bytes buffer(4096);
     wire::message_builder b(buffer);
     b.hdr().id = 0xBEEF;
     b.hdr().flags = flags;
     b.add_question(request.qname, request.qtype, request.qclass);
     for (int i = 0; i < count; ++i) {
-        b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in, 300);
+        b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in,
+                       300);
         std::uint8_t address[4] = {192, 0, 2, static_cast<std::uint8_t>(i)};
         b.put_bytes(address);
         b.end_record();
@@ -127,7 +129,8 @@ TEST_F(QueryHandlerTest, EdnsVersionOneGetsBadvers) {
 }
 
 TEST_F(QueryHandlerTest, ZoneTransferIsRefused) {
-    ASSERT_EQ(handle(make_query({.qtype = wire::rr_type::axfr}), transport::tcp), handle_result::answer);
+    ASSERT_EQ(handle(make_query({.qtype = wire::rr_type::axfr}), transport::tcp),
+              handle_result::answer);
     EXPECT_EQ(answer_header().rcode_low(), 5);
 }
 
@@ -138,7 +141,8 @@ TEST_F(QueryHandlerTest, ForwardedAnswerCarriesClientIdCaseAndFlags) {
     bytes query = make_query({.cd = true, .edns = e});
     ASSERT_EQ(handle(query), handle_result::forward);
     bytes answer;
-    handler_.forward(pending_, [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
+    handler_.forward(pending_,
+                     [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
     ASSERT_EQ(forwarder_.requests.size(), 1u);
     const auto& request = forwarder_.requests[0];
     EXPECT_TRUE(request.dnssec_ok);
@@ -147,7 +151,8 @@ TEST_F(QueryHandlerTest, ForwardedAnswerCarriesClientIdCaseAndFlags) {
 
     // The upstream answers with its own ID, a lower-cased qname and AA set.
     auto upstream_request = request;
-    for (auto& c : upstream_request.qname) c = wire::ascii_lower(c);
+    for (auto& c : upstream_request.qname)
+        c = wire::ascii_lower(c);
     forwarder_.answer(0, make_upstream_answer(upstream_request, 2, 0x8580));
     EXPECT_EQ(handler_.in_flight(), 0u);
     ASSERT_FALSE(answer.empty());
@@ -160,7 +165,8 @@ TEST_F(QueryHandlerTest, ForwardedAnswerCarriesClientIdCaseAndFlags) {
     EXPECT_TRUE(index.hdr.cd());
     EXPECT_EQ(index.hdr.ancount, 2);
     // The client's question bytes, case and all.
-    EXPECT_TRUE(std::equal(query.begin() + 12, query.begin() + index.question.end_offset, answer.begin() + 12));
+    EXPECT_TRUE(std::equal(query.begin() + 12, query.begin() + index.question.end_offset,
+                           answer.begin() + 12));
     ASSERT_TRUE(index.edns.present);
     EXPECT_EQ(index.edns.udp_size, 1232);
     EXPECT_TRUE(index.edns.dnssec_ok());
@@ -170,7 +176,8 @@ TEST_F(QueryHandlerTest, ClientWithoutEdnsGetsNoOptAndTruncationAt512) {
     bytes query = make_query({});
     ASSERT_EQ(handle(query), handle_result::forward);
     bytes answer;
-    handler_.forward(pending_, [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
+    handler_.forward(pending_,
+                     [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
     // 40 A records with uncompressed... compressed owners: 12+22+40*16 > 512.
     forwarder_.answer(0, make_upstream_answer(forwarder_.requests[0], 40));
     wire::packet_index index;
@@ -186,7 +193,8 @@ TEST_F(QueryHandlerTest, ClientWithoutEdnsGetsNoOptAndTruncationAt512) {
 TEST_F(QueryHandlerTest, TcpIsNeverTruncated) {
     ASSERT_EQ(handle(make_query({}), transport::tcp), handle_result::forward);
     bytes answer;
-    handler_.forward(pending_, [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
+    handler_.forward(pending_,
+                     [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
     forwarder_.answer(0, make_upstream_answer(forwarder_.requests[0], 200));
     wire::packet_index index;
     ASSERT_EQ(wire::index_packet(answer, index), wire::parse_error::none);
@@ -197,7 +205,8 @@ TEST_F(QueryHandlerTest, TcpIsNeverTruncated) {
 TEST_F(QueryHandlerTest, UpstreamFailureGivesServfail) {
     ASSERT_EQ(handle(make_query({})), handle_result::forward);
     bytes answer;
-    handler_.forward(pending_, [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
+    handler_.forward(pending_,
+                     [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
     forwarder_.fail(0);
     wire::header h;
     ASSERT_TRUE(wire::header::read(answer, h));
@@ -209,7 +218,8 @@ TEST_F(QueryHandlerTest, UpstreamFailureGivesServfail) {
 TEST_F(QueryHandlerTest, GarbageFromUpstreamGivesServfail) {
     ASSERT_EQ(handle(make_query({})), handle_result::forward);
     bytes answer;
-    handler_.forward(pending_, [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
+    handler_.forward(pending_,
+                     [&](std::span<const std::uint8_t> a) { answer.assign(a.begin(), a.end()); });
     forwarder_.answer(0, bytes{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13});
     wire::header h;
     ASSERT_TRUE(wire::header::read(answer, h));

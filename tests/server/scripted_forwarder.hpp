@@ -21,7 +21,8 @@ struct recorded_request {
 
 class scripted_forwarder : public upstream::forwarder {
 public:
-    void forward(const upstream::forward_request& request, upstream::forward_callback done) override {
+    void forward(const upstream::forward_request& request,
+                 upstream::forward_callback done) override {
         requests.push_back({{request.qname.begin(), request.qname.end()},
                             request.qtype,
                             request.qclass,

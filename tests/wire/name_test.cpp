@@ -1,9 +1,9 @@
 // Names: text and wire forms, comparison, ordering, and decompression from packets.
 #include "residns/wire/name.hpp"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace residns::wire {
 namespace {
@@ -54,15 +54,19 @@ TEST(Name, ComparesAndHashesCaseInsensitively) {
 
 TEST(Name, CanonicalOrderFollowsRfc4034Example) {
     // RFC 4034 section 6.1 lists these names in canonical order.
-    std::vector<std::string> ordered = {"example.", "a.example.", "yljkjljk.a.example.",
-                                        "Z.a.example.", "zABC.a.EXAMPLE.", "z.example.",
-                                        "\\001.z.example.", "*.z.example.", "\\200.z.example."};
+    std::vector<std::string> ordered = {
+        "example.",         "a.example.",      "yljkjljk.a.example.",
+        "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
+        "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
     for (std::size_t i = 0; i + 1 < ordered.size(); ++i) {
-        EXPECT_EQ(canonical_compare(parse(ordered[i]), parse(ordered[i + 1])), std::strong_ordering::less)
+        EXPECT_EQ(canonical_compare(parse(ordered[i]), parse(ordered[i + 1])),
+                  std::strong_ordering::less)
             << ordered[i] << " < " << ordered[i + 1];
-        EXPECT_EQ(canonical_compare(parse(ordered[i + 1]), parse(ordered[i])), std::strong_ordering::greater);
+        EXPECT_EQ(canonical_compare(parse(ordered[i + 1]), parse(ordered[i])),
+                  std::strong_ordering::greater);
     }
-    EXPECT_EQ(canonical_compare(parse("A.example."), parse("a.EXAMPLE.")), std::strong_ordering::equal);
+    EXPECT_EQ(canonical_compare(parse("A.example."), parse("a.EXAMPLE.")),
+              std::strong_ordering::equal);
 }
 
 TEST(Name, SubdomainAndParent) {
@@ -84,7 +88,8 @@ std::vector<std::uint8_t> packet_with(std::vector<std::uint8_t> body) {
 
 TEST(Name, ReadsCompressedNames) {
     // 12: "example.com." 25: "www" + pointer to 12
-    auto p = packet_with({7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 3, 'w', 'w', 'w', 0xC0, 12});
+    auto p = packet_with(
+        {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 3, 'w', 'w', 'w', 0xC0, 12});
     std::size_t offset = 25;
     name n;
     ASSERT_EQ(read_name(p, offset, n), parse_error::none);

@@ -11,7 +11,9 @@ namespace residns::server {
 class counter {
 public:
     // Only the owning worker calls this.
-    void add(std::uint64_t n = 1) { value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    void add(std::uint64_t n = 1) {
+        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
     std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
 
 private:
@@ -38,7 +40,7 @@ struct transport_counters {
     counter udp_send_errors;
     counter udp_oversized;  // datagrams larger than our receive buffer
     counter tcp_accepted;
-    counter tcp_rejected;   // over the connection limit
+    counter tcp_rejected;  // over the connection limit
     counter tcp_idle_closed;
     counter tcp_bad_length;  // a length prefix of 0 or below a header
 };

@@ -31,7 +31,9 @@ struct pending_query {
     transport via = transport::udp;
     std::size_t limit = 512;  // largest answer the client accepts
 
-    std::span<const std::uint8_t> head_bytes() const { return {head.data(), view.question.end_offset}; }
+    std::span<const std::uint8_t> head_bytes() const {
+        return {head.data(), view.question.end_offset};
+    }
 };
 
 enum class handle_result : std::uint8_t {
@@ -44,11 +46,12 @@ class query_handler {
 public:
     using reply_fn = std::function<void(std::span<const std::uint8_t> answer)>;
 
-    query_handler(const settings& config, upstream::forwarder& forwarder, handler_counters& counters);
+    query_handler(const settings& config, upstream::forwarder& forwarder,
+                  handler_counters& counters);
 
     // Handles one query. On `answer` the answer is in out[0, length).
-    handle_result handle(std::span<const std::uint8_t> query, transport via, std::span<std::uint8_t> out,
-                         std::size_t& length, pending_query& pending);
+    handle_result handle(std::span<const std::uint8_t> query, transport via,
+                         std::span<std::uint8_t> out, std::size_t& length, pending_query& pending);
 
     // Forwards a query that handle() returned `forward` for. `reply` is called exactly once on
     // this worker's thread with the answer (SERVFAIL when the upstreams fail); the span is valid
@@ -62,7 +65,8 @@ public:
     void set_forwarder(upstream::forwarder& forwarder) { forwarder_ = &forwarder; }
 
 private:
-    void complete(const pending_query& pending, const upstream::forward_result& result, const reply_fn& reply);
+    void complete(const pending_query& pending, const upstream::forward_result& result,
+                  const reply_fn& reply);
     std::size_t answer_error(std::span<const std::uint8_t> query, const wire::query_view& view,
                              wire::rcode code, std::span<std::uint8_t> out);
 

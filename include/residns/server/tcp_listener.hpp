@@ -55,8 +55,8 @@ private:
 
 class tcp_session : public std::enable_shared_from_this<tcp_session> {
 public:
-    tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings& config, query_handler& handler,
-                tcp_connection_table& table, transport_counters& counters);
+    tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings& config,
+                query_handler& handler, tcp_connection_table& table, transport_counters& counters);
     ~tcp_session();
 
     void start();
@@ -85,7 +85,7 @@ private:
     std::vector<std::uint8_t> answer_;
     std::deque<std::vector<std::uint8_t>> write_queue_;
     bool writing_ = false;
-    bool reading_ = false;     // a read is outstanding
+    bool reading_ = false;      // a read is outstanding
     bool read_closed_ = false;  // the peer closed, an error, or finish()
     bool closed_ = false;
     std::uint32_t in_flight_ = 0;

@@ -7,10 +7,9 @@
 // callback that holds a weak reference, so the listener may close first.
 #pragma once
 
-#include <sys/socket.h>
-
 #include <array>
 #include <memory>
+#include <sys/socket.h>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>

@@ -27,7 +27,8 @@
 namespace residns::server {
 
 // Makes the forwarder of one worker, on that worker's io_context.
-using forwarder_factory = std::function<std::unique_ptr<upstream::forwarder>(boost::asio::io_context&)>;
+using forwarder_factory =
+    std::function<std::unique_ptr<upstream::forwarder>(boost::asio::io_context&)>;
 
 struct bound_address {
     boost::asio::ip::address address;
@@ -38,7 +39,8 @@ class worker {
 public:
     // Binds every listen address (UDP and TCP). `bind_to` gives the concrete ports (a config port
     // of 0 is resolved by the first worker and reused by the others). Throws on bind failures.
-    worker(const settings& config, const std::vector<bound_address>& bind_to, const forwarder_factory& make_forwarder);
+    worker(const settings& config, const std::vector<bound_address>& bind_to,
+           const forwarder_factory& make_forwarder);
     ~worker();
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
