@@ -23,8 +23,9 @@ std::vector<edns_option> decode_edns_options(std::span<const std::uint8_t> rdata
         std::uint16_t code = util::load_u16(rdata.data() + pos);
         std::size_t length = util::load_u16(rdata.data() + pos + 2);
         if (pos + 4 + length > rdata.size()) break;
-        options.push_back({code, {rdata.begin() + static_cast<std::ptrdiff_t>(pos + 4),
-                                  rdata.begin() + static_cast<std::ptrdiff_t>(pos + 4 + length)}});
+        options.push_back({code,
+                           {rdata.begin() + static_cast<std::ptrdiff_t>(pos + 4),
+                            rdata.begin() + static_cast<std::ptrdiff_t>(pos + 4 + length)}});
         pos += 4 + length;
     }
     return options;

@@ -87,8 +87,8 @@ bool message_builder::add_question(std::span<const std::uint8_t> qname, std::uin
     return true;
 }
 
-bool message_builder::begin_record(section where, std::span<const std::uint8_t> owner, std::uint16_t type,
-                                   std::uint16_t rr_class, std::uint32_t ttl) {
+bool message_builder::begin_record(section where, std::span<const std::uint8_t> owner,
+                                   std::uint16_t type, std::uint16_t rr_class, std::uint32_t ttl) {
     if (where == section::question || where < current_ || in_record_) {
         ok_ = false;
         return false;
@@ -156,7 +156,8 @@ bool message_builder::end_record() {
 
 bool message_builder::add_opt(const edns& e) {
     static constexpr std::uint8_t root[] = {0};
-    std::uint32_t ttl = (std::uint32_t{e.extended_rcode} << 24) | (std::uint32_t{e.version} << 16) | e.flags;
+    std::uint32_t ttl =
+        (std::uint32_t{e.extended_rcode} << 24) | (std::uint32_t{e.version} << 16) | e.flags;
     if (!begin_record(section::additional, root, rr_type::opt, e.udp_size, ttl)) return false;
     for (const auto& option : e.options) {
         if (!put_u16(option.code) || !put_u16(static_cast<std::uint16_t>(option.data.size())) ||

@@ -54,9 +54,17 @@ parse_error walk_name(std::span<const std::uint8_t> packet, std::size_t offset, 
 
 bool needs_escape(std::uint8_t c) {
     switch (c) {
-        case '.': case '\\': case '"': case '(': case ')': case ';': case '@': case '$':
+        case '.':
+        case '\\':
+        case '"':
+        case '(':
+        case ')':
+        case ';':
+        case '@':
+        case '$':
             return true;
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -141,7 +149,8 @@ std::optional<name> name::from_text(std::string_view text, const name& origin) {
 
 std::size_t name::label_count() const {
     std::size_t count = 0;
-    for (std::size_t pos = 0; data_[pos] != 0; pos += 1 + std::size_t{data_[pos]}) ++count;
+    for (std::size_t pos = 0; data_[pos] != 0; pos += 1 + std::size_t{data_[pos]})
+        ++count;
     return count;
 }
 
@@ -175,7 +184,8 @@ name name::lowered() const {
     name n = *this;
     for (std::size_t pos = 0; n.data_[pos] != 0;) {
         std::size_t len = n.data_[pos];
-        for (std::size_t k = 1; k <= len; ++k) n.data_[pos + k] = ascii_lower(n.data_[pos + k]);
+        for (std::size_t k = 1; k <= len; ++k)
+            n.data_[pos + k] = ascii_lower(n.data_[pos + k]);
         pos += 1 + len;
     }
     return n;
@@ -183,7 +193,8 @@ name name::lowered() const {
 
 name name::parent(std::size_t n) const {
     std::size_t pos = 0;
-    for (std::size_t i = 0; i < n && data_[pos] != 0; ++i) pos += 1 + std::size_t{data_[pos]};
+    for (std::size_t i = 0; i < n && data_[pos] != 0; ++i)
+        pos += 1 + std::size_t{data_[pos]};
     name result;
     std::memcpy(result.data_.data(), data_.data() + pos, size_ - pos);
     result.size_ = static_cast<std::uint8_t>(size_ - pos);
@@ -194,7 +205,8 @@ bool name::is_subdomain_of(const name& ancestor) const {
     if (ancestor.size_ > size_) return false;
     // Walk labels of this name until the remaining suffix has the ancestor's length.
     std::size_t pos = 0;
-    while (size_ - pos > ancestor.size_) pos += 1 + std::size_t{data_[pos]};
+    while (size_ - pos > ancestor.size_)
+        pos += 1 + std::size_t{data_[pos]};
     if (size_ - pos != ancestor.size_) return false;
     for (std::size_t k = 0; k < ancestor.size_; ++k) {
         if (ascii_lower(data_[pos + k]) != ascii_lower(ancestor.data_[k])) return false;
@@ -255,9 +267,11 @@ std::strong_ordering canonical_compare(const name& a, const name& b) {
         for (std::size_t k = 1; k <= common; ++k) {
             std::uint8_t ca = ascii_lower(pa[k]);
             std::uint8_t cb = ascii_lower(pb[k]);
-            if (ca != cb) return ca < cb ? std::strong_ordering::less : std::strong_ordering::greater;
+            if (ca != cb)
+                return ca < cb ? std::strong_ordering::less : std::strong_ordering::greater;
         }
-        if (lena != lenb) return lena < lenb ? std::strong_ordering::less : std::strong_ordering::greater;
+        if (lena != lenb)
+            return lena < lenb ? std::strong_ordering::less : std::strong_ordering::greater;
     }
     if (na == nb) return std::strong_ordering::equal;
     return na < nb ? std::strong_ordering::less : std::strong_ordering::greater;
@@ -268,12 +282,12 @@ parse_error read_name(std::span<const std::uint8_t> packet, std::size_t& offset,
     std::size_t used = 0;
     std::size_t next = offset;
     std::size_t length = 0;
-    parse_error error = walk_name(packet, offset, next, length,
-                                  [&](const std::uint8_t* label, std::size_t len) {
-                                      buffer[used++] = static_cast<std::uint8_t>(len);
-                                      std::memcpy(buffer.data() + used, label, len);
-                                      used += len;
-                                  });
+    parse_error error =
+        walk_name(packet, offset, next, length, [&](const std::uint8_t* label, std::size_t len) {
+            buffer[used++] = static_cast<std::uint8_t>(len);
+            std::memcpy(buffer.data() + used, label, len);
+            used += len;
+        });
     if (error != parse_error::none) return error;
     buffer[used++] = 0;
     auto parsed = name::from_wire({buffer.data(), used});
@@ -283,7 +297,8 @@ parse_error read_name(std::span<const std::uint8_t> packet, std::size_t& offset,
     return parse_error::none;
 }
 
-parse_error skip_name(std::span<const std::uint8_t> packet, std::size_t& offset, std::size_t& length) {
+parse_error skip_name(std::span<const std::uint8_t> packet, std::size_t& offset,
+                      std::size_t& length) {
     std::size_t next = offset;
     parse_error error =
         walk_name(packet, offset, next, length, [](const std::uint8_t*, std::size_t) {});
@@ -297,21 +312,21 @@ bool name_equals_at(std::span<const std::uint8_t> packet, std::size_t offset,
     bool equal = true;
     std::size_t next = offset;
     std::size_t length = 0;
-    parse_error error = walk_name(packet, offset, next, length,
-                                  [&](const std::uint8_t* label, std::size_t len) {
-                                      if (!equal) return;
-                                      if (cursor + 1 + len > wire.size() || wire[cursor] != len) {
-                                          equal = false;
-                                          return;
-                                      }
-                                      for (std::size_t k = 0; k < len; ++k) {
-                                          if (ascii_lower(label[k]) != ascii_lower(wire[cursor + 1 + k])) {
-                                              equal = false;
-                                              return;
-                                          }
-                                      }
-                                      cursor += 1 + len;
-                                  });
+    parse_error error =
+        walk_name(packet, offset, next, length, [&](const std::uint8_t* label, std::size_t len) {
+            if (!equal) return;
+            if (cursor + 1 + len > wire.size() || wire[cursor] != len) {
+                equal = false;
+                return;
+            }
+            for (std::size_t k = 0; k < len; ++k) {
+                if (ascii_lower(label[k]) != ascii_lower(wire[cursor + 1 + k])) {
+                    equal = false;
+                    return;
+                }
+            }
+            cursor += 1 + len;
+        });
     return error == parse_error::none && equal && length == wire.size();
 }
 

@@ -35,8 +35,8 @@ section section_of(const header& hdr, std::size_t index) {
 
 // Walks every record after the questions. `sink(rr)` sees each record.
 template <typename Sink>
-parse_error walk_records(std::span<const std::uint8_t> packet, std::size_t& offset, const header& hdr,
-                         edns_view& edns, Sink&& sink) {
+parse_error walk_records(std::span<const std::uint8_t> packet, std::size_t& offset,
+                         const header& hdr, edns_view& edns, Sink&& sink) {
     std::size_t total = std::size_t{hdr.ancount} + hdr.nscount + hdr.arcount;
     // Each record needs at least 11 bytes: reject impossible counts before walking.
     if (total * 11 > packet.size() - offset) return parse_error::count_mismatch;
@@ -57,7 +57,8 @@ parse_error walk_records(std::span<const std::uint8_t> packet, std::size_t& offs
 
 }  // namespace
 
-parse_error read_question(std::span<const std::uint8_t> packet, std::size_t& offset, question_ref& out) {
+parse_error read_question(std::span<const std::uint8_t> packet, std::size_t& offset,
+                          question_ref& out) {
     std::size_t pos = offset;
     std::size_t length = 0;
     parse_error error = skip_name(packet, pos, length);
@@ -72,7 +73,8 @@ parse_error read_question(std::span<const std::uint8_t> packet, std::size_t& off
     return parse_error::none;
 }
 
-parse_error read_record(std::span<const std::uint8_t> packet, std::size_t& offset, record_ref& out) {
+parse_error read_record(std::span<const std::uint8_t> packet, std::size_t& offset,
+                        record_ref& out) {
     std::size_t pos = offset;
     std::size_t length = 0;
     parse_error error = skip_name(packet, pos, length);
@@ -102,7 +104,8 @@ parse_error index_packet(std::span<const std::uint8_t> packet, packet_index& out
     out.question = {};
     if (!header::read(packet, out.hdr)) return parse_error::truncated;
     std::size_t offset = header::size;
-    if (std::size_t{out.hdr.qdcount} * 5 > packet.size() - offset) return parse_error::count_mismatch;
+    if (std::size_t{out.hdr.qdcount} * 5 > packet.size() - offset)
+        return parse_error::count_mismatch;
     for (std::size_t i = 0; i < out.hdr.qdcount; ++i) {
         question_ref q;
         parse_error error = read_question(packet, offset, q);

@@ -12,7 +12,8 @@
 namespace residns::wire {
 namespace {
 
-constexpr std::uint16_t client_copied_flags = header_flag::rd | header_flag::cd | header_flag::opcode_mask;
+constexpr std::uint16_t client_copied_flags =
+    header_flag::rd | header_flag::cd | header_flag::opcode_mask;
 
 // Writes an OPT record at `p` (11 bytes) for a client answer.
 void write_client_opt(std::uint8_t* p, std::uint16_t our_udp_size, std::uint8_t extended_rcode,
@@ -45,10 +46,12 @@ std::size_t udp_answer_limit(const query_view& query, std::uint16_t our_udp_size
     return std::min<std::size_t>(theirs, std::max<std::size_t>(512, our_udp_size));
 }
 
-std::size_t write_error_response(std::span<const std::uint8_t> query_packet, const query_view& query,
-                                  rcode code, std::uint16_t our_udp_size, std::span<std::uint8_t> out) {
+std::size_t write_error_response(std::span<const std::uint8_t> query_packet,
+                                 const query_view& query, rcode code, std::uint16_t our_udp_size,
+                                 std::span<std::uint8_t> out) {
     std::size_t question_length = query.question.end_offset - header::size;
-    std::size_t needed = header::size + question_length + (query.edns.present ? opt_record_size : 0);
+    std::size_t needed =
+        header::size + question_length + (query.edns.present ? opt_record_size : 0);
     if (out.size() < needed || query_packet.size() < query.question.end_offset) return 0;
     header h;
     h.id = query.hdr.id;
@@ -73,7 +76,8 @@ std::size_t write_formerr_header_only(std::span<const std::uint8_t> query_packet
     if (!header::read(query_packet, q) || out.size() < header::size) return 0;
     header h;
     h.id = q.id;
-    h.flags = static_cast<std::uint16_t>((q.flags & client_copied_flags) | header_flag::qr | header_flag::ra);
+    h.flags = static_cast<std::uint16_t>((q.flags & client_copied_flags) | header_flag::qr |
+                                         header_flag::ra);
     h.set_rcode(rcode::formerr);
     h.write(out.data());
     return header::size;
@@ -81,9 +85,9 @@ std::size_t write_formerr_header_only(std::span<const std::uint8_t> query_packet
 
 std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet,
                                    const packet_index& upstream_index,
-                                   std::span<const std::uint8_t> query_packet, const query_view& query,
-                                   std::size_t limit, std::uint16_t our_udp_size,
-                                   std::span<std::uint8_t> out) {
+                                   std::span<const std::uint8_t> query_packet,
+                                   const query_view& query, std::size_t limit,
+                                   std::uint16_t our_udp_size, std::span<std::uint8_t> out) {
     const std::size_t question_end = query.question.end_offset;
     if (upstream_index.hdr.qdcount != 1 || upstream_index.question.end_offset != question_end ||
         query_packet.size() < question_end) {
@@ -126,17 +130,20 @@ std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet
     if (truncated) h.set_flag(header_flag::tc, true);
     h.qdcount = 1;
     auto count_in = [&](section s) {
-        return static_cast<std::uint16_t>(std::count_if(
-            records.begin(), records.begin() + static_cast<std::ptrdiff_t>(keep),
-            [s](const record_ref& r) { return r.section == s; }));
+        return static_cast<std::uint16_t>(
+            std::count_if(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(keep),
+                          [s](const record_ref& r) { return r.section == s; }));
     };
     h.ancount = count_in(section::answer);
     h.nscount = count_in(section::authority);
-    h.arcount = static_cast<std::uint16_t>(count_in(section::additional) + (query.edns.present ? 1 : 0));
+    h.arcount =
+        static_cast<std::uint16_t>(count_in(section::additional) + (query.edns.present ? 1 : 0));
     h.write(out.data());
-    std::memcpy(out.data() + header::size, query_packet.data() + header::size, question_end - header::size);
+    std::memcpy(out.data() + header::size, query_packet.data() + header::size,
+                question_end - header::size);
     // Records are copied at their original offsets, so compression pointers stay valid.
-    std::memcpy(out.data() + question_end, upstream_packet.data() + question_end, end - question_end);
+    std::memcpy(out.data() + question_end, upstream_packet.data() + question_end,
+                end - question_end);
     if (query.edns.present) {
         write_client_opt(out.data() + end, our_udp_size, upstream_index.edns.extended_rcode,
                          query.edns.dnssec_ok());

@@ -43,7 +43,9 @@ struct header {
     bool cd() const { return (flags & header_flag::cd) != 0; }
     wire::opcode opcode() const { return static_cast<wire::opcode>((flags >> 11) & 0xF); }
     // The low 4 bits only; the upper 8 bits of an extended RCODE live in the OPT record.
-    std::uint8_t rcode_low() const { return static_cast<std::uint8_t>(flags & header_flag::rcode_mask); }
+    std::uint8_t rcode_low() const {
+        return static_cast<std::uint8_t>(flags & header_flag::rcode_mask);
+    }
 
     void set_flag(std::uint16_t flag, bool on) {
         flags = static_cast<std::uint16_t>(on ? (flags | flag) : (flags & ~flag));

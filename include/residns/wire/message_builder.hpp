@@ -35,7 +35,8 @@ public:
     header& hdr() { return header_; }
 
     // Questions come first. The qname is written uncompressed and remembered for compression.
-    bool add_question(std::span<const std::uint8_t> qname, std::uint16_t qtype, std::uint16_t qclass);
+    bool add_question(std::span<const std::uint8_t> qname, std::uint16_t qtype,
+                      std::uint16_t qclass);
 
     // A record: begin_record, then the RDATA with the put_* calls, then end_record. Sections
     // must be written in order (answer, authority, additional).

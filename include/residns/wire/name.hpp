@@ -73,7 +73,8 @@ parse_error read_name(std::span<const std::uint8_t> packet, std::size_t& offset,
 
 // Validates a possibly compressed name like read_name but stores nothing; moves `offset` past
 // it and returns the decompressed length in `length` (for indexing without copying).
-parse_error skip_name(std::span<const std::uint8_t> packet, std::size_t& offset, std::size_t& length);
+parse_error skip_name(std::span<const std::uint8_t> packet, std::size_t& offset,
+                      std::size_t& length);
 
 // Case-insensitive comparison of an uncompressed wire name with a possibly compressed name at
 // `offset` in `packet` (which is assumed already validated).

@@ -41,7 +41,7 @@ struct record_ref {
 // Messages are at most 65535 bytes, so 16-bit offsets suffice.
 struct packet_index {
     header hdr;
-    question_ref question;  // valid when hdr.qdcount >= 1
+    question_ref question;            // valid when hdr.qdcount >= 1
     std::vector<record_ref> records;  // answer, then authority, then additional, as in the packet
     edns_view edns;
     int opt_index = -1;  // position of the OPT record in `records`, or -1
@@ -56,7 +56,8 @@ struct packet_index {
 };
 
 // Reads one question at `offset` and moves `offset` past it.
-parse_error read_question(std::span<const std::uint8_t> packet, std::size_t& offset, question_ref& out);
+parse_error read_question(std::span<const std::uint8_t> packet, std::size_t& offset,
+                          question_ref& out);
 // Reads one resource record's framing at `offset`, checks its RDATA, moves `offset` past it.
 parse_error read_record(std::span<const std::uint8_t> packet, std::size_t& offset, record_ref& out);
 

@@ -12,7 +12,7 @@ namespace residns::wire {
 
 // `packet` is the whole message (names in RDATA may point into it); the RDATA is
 // packet[offset, offset + length). Types the wire module does not know are accepted as opaque.
-parse_error check_rdata(std::uint16_t type, std::span<const std::uint8_t> packet, std::size_t offset,
-                        std::size_t length);
+parse_error check_rdata(std::uint16_t type, std::span<const std::uint8_t> packet,
+                        std::size_t offset, std::size_t length);
 
 }  // namespace residns::wire

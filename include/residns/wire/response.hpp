@@ -20,8 +20,9 @@ std::size_t udp_answer_limit(const query_view& query, std::uint16_t our_udp_size
 // after a valid question, NOTIMP, REFUSED, SERVFAIL, BADVERS and friends. Extended RCODEs are
 // carried in the OPT (without one, the low 4 bits alone are sent). Returns the length written,
 // 0 if `out` is too small.
-std::size_t write_error_response(std::span<const std::uint8_t> query_packet, const query_view& query,
-                                 rcode code, std::uint16_t our_udp_size, std::span<std::uint8_t> out);
+std::size_t write_error_response(std::span<const std::uint8_t> query_packet,
+                                 const query_view& query, rcode code, std::uint16_t our_udp_size,
+                                 std::span<std::uint8_t> out);
 
 // FORMERR for a query whose question could not be parsed: the client's ID and opcode, QR set, no
 // sections. `query_packet` must hold at least a header.
@@ -35,8 +36,8 @@ std::size_t write_formerr_header_only(std::span<const std::uint8_t> query_packet
 // not fit ends the message with TC=1; additional records that do not fit are left out.
 std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet,
                                    const packet_index& upstream_index,
-                                   std::span<const std::uint8_t> query_packet, const query_view& query,
-                                   std::size_t limit, std::uint16_t our_udp_size,
-                                   std::span<std::uint8_t> out);
+                                   std::span<const std::uint8_t> query_packet,
+                                   const query_view& query, std::size_t limit,
+                                   std::uint16_t our_udp_size, std::span<std::uint8_t> out);
 
 }  // namespace residns::wire
