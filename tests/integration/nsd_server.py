@@ -15,28 +15,28 @@ from typing import Optional
 import dnsclient
 from scripted_upstream import free_port
 
-ZONE = "nsd.test."
+ZONE = "nsd.example.org."
 
 # The zone NSD serves; tests assert against these records.
 ZONE_TEXT = """\
-$ORIGIN nsd.test.
+$ORIGIN nsd.example.org.
 $TTL 300
-@       IN SOA  ns1.nsd.test. hostmaster.nsd.test. 2024010101 3600 900 604800 60
-@       IN NS   ns1.nsd.test.
+@       IN SOA  ns1.nsd.example.org. hostmaster.nsd.example.org. 2024010101 3600 900 604800 60
+@       IN NS   ns1.nsd.example.org.
 ns1     IN A    192.0.2.53
 www     IN A    192.0.2.80
 www     IN A    192.0.2.81
 www     IN AAAA 2001:db8::80
-@       IN MX   10 mail.nsd.test.
-@       IN MX   20 backup-mail.nsd.test.
+@       IN MX   10 mail.nsd.example.org.
+@       IN MX   20 backup-mail.nsd.example.org.
 mail    IN A    192.0.2.25
 txt     IN TXT  "v=spf1 -all" "second string"
-_sip._udp IN SRV 10 60 5060 sip.nsd.test.
+_sip._udp IN SRV 10 60 5060 sip.nsd.example.org.
 sip     IN A    192.0.2.56
-alias   IN CNAME www.nsd.test.
+alias   IN CNAME www.nsd.example.org.
 """
 
-SOA_TEXT = "nsd.test. 300 IN SOA ns1.nsd.test. hostmaster.nsd.test. 2024010101 3600 900 604800 60"
+SOA_TEXT = "nsd.example.org. 300 IN SOA ns1.nsd.example.org. hostmaster.nsd.example.org. 2024010101 3600 900 604800 60"
 
 
 class NsdServer:

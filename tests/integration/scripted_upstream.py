@@ -54,26 +54,30 @@ __all__ = ["ScriptedUpstream", "ReceivedQuery", "Rule", "parse_records", "questi
 # Helpers shared with the rest of the suite
 
 
-def bind_udp_tcp_pair(host: str, attempts: int = 50) -> tuple[socket.socket, socket.socket, int]:
-    """Bind a UDP and a TCP socket on `host` with the same free port (port 0 for UDP first)."""
+def bind_udp_tcp_pair(host: str, attempts: int = 50, port: int = 0
+                      ) -> tuple[socket.socket, socket.socket, int]:
+    """Bind a UDP and a TCP socket on `host` with the same port: `port`, or a free one (UDP is
+    bound to port 0 first, then TCP to the same number; retried if that one is taken)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     last_error: Optional[OSError] = None
     for _ in range(attempts):
         udp = socket.socket(family, socket.SOCK_DGRAM)
         try:
-            udp.bind((host, 0))
-            port = udp.getsockname()[1]
+            udp.bind((host, port))
+            bound = udp.getsockname()[1]
             tcp = socket.socket(family, socket.SOCK_STREAM)
             try:
                 tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                tcp.bind((host, port))
+                tcp.bind((host, bound))
             except OSError as e:
                 tcp.close()
                 raise e
-            return udp, tcp, port
+            return udp, tcp, bound
         except OSError as e:
             last_error = e
             udp.close()
+            if port:
+                break
     raise RuntimeError(f"no port free for both UDP and TCP on {host}: {last_error}")
 
 
@@ -240,9 +244,9 @@ def _type(rdtype) -> Optional[int]:
 
 
 class ScriptedUpstream:
-    def __init__(self, host: str = "127.0.0.1", default: Optional[Rule] = None):
+    def __init__(self, host: str = "127.0.0.1", default: Optional[Rule] = None, port: int = 0):
         self.host = host
-        self.port = 0
+        self.port = port
         self.default = default or Rule(kind="refused", rcode=dns.rcode.REFUSED)
         self._rules: dict[tuple[str, Optional[int]], Rule] = {}
         self._delays: dict[str, float] = {}
@@ -353,7 +357,7 @@ class ScriptedUpstream:
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> "ScriptedUpstream":
-        self._udp, self._tcp, self.port = bind_udp_tcp_pair(self.host)
+        self._udp, self._tcp, self.port = bind_udp_tcp_pair(self.host, port=self.port)
         self._tcp.listen(64)
         for target in (self._serve_udp, self._serve_tcp):
             t = threading.Thread(target=target, daemon=True, name=f"upstream-{target.__name__}")

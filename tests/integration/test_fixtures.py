@@ -13,7 +13,7 @@ import pytest
 import dnsclient
 from nsd_server import SOA_TEXT
 from residns_daemon import to_yaml
-from scripted_upstream import ScriptedUpstream, bind_udp_tcp_pair, free_port, question_bytes
+from scripted_upstream import bind_udp_tcp_pair, free_port, question_bytes
 
 SOA = "example.com. 300 IN SOA ns.example.com. hostmaster.example.com. 1 7200 900 1209600 300"
 
@@ -170,9 +170,9 @@ def test_yaml_emitter_writes_the_config_shape():
 
 
 def test_nsd_serves_its_zone(nsd):
-    www = dnsclient.dig(nsd.sockaddr, "www.nsd.test", "A")
+    www = dnsclient.dig(nsd.sockaddr, "www.nsd.example.org", "A")
     assert "aa" in www.flags
-    assert www.records() == {"www.nsd.test. A 192.0.2.80", "www.nsd.test. A 192.0.2.81"}
-    nx = dnsclient.udp(nsd.sockaddr, "nope.nsd.test", "A")
+    assert www.records() == {"www.nsd.example.org. A 192.0.2.80", "www.nsd.example.org. A 192.0.2.81"}
+    nx = dnsclient.udp(nsd.sockaddr, "nope.nsd.example.org", "A")
     assert nx.rcode() == dns.rcode.NXDOMAIN
     assert nx.authority[0].name.to_text() == SOA_TEXT.split()[0]
