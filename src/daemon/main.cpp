@@ -9,7 +9,7 @@
 
 #include "logging.hpp"
 #include "residns/config/loader.hpp"
-#include "residns/upstream/cares_forwarder.hpp"
+#include "residns/upstream/cares_library.hpp"
 #include "runtime.hpp"
 
 int main(int argc, char** argv) {
