@@ -25,7 +25,7 @@ def check(tmp_path, text):
 
 
 def error_lines(path, stderr):
-    return [l for l in stderr.splitlines() if l.startswith(f"{path}:")]
+    return re.findall(rf"^{re.escape(str(path))}:\d+:\d+: .*$", stderr, re.M)
 
 
 def test_valid_config_passes_check(tmp_path):

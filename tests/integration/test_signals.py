@@ -27,7 +27,7 @@ def test_sigterm_exits_0_promptly_with_a_query_in_flight(residns_factory, upstre
     d = residns_factory(upstreams=[upstream], forwarding={"try_timeout": "2s",
                                                           "total_timeout": "10s"})
     t = threading.Thread(target=lambda: dnsclient.udp_raw(
-        d.server, dnsclient.make_query("hole.example.com").to_wire(), timeout=4))
+        d.server, dnsclient.make_query("hole.example.com").to_wire(), timeout=2))
     t.start()
     upstream.wait_for_queries(1)
 

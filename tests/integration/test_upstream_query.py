@@ -110,5 +110,6 @@ def test_answer_with_wrong_case_from_upstream_is_not_accepted(residns_factory, m
 
     r = dnsclient.udp(d.server, "victim.example.com", "A", edns=0, timeout=6)
 
+    assert spoofer.queries_for("victim.example.com"), "the first upstream is asked first"
     assert dnsclient.rrset_texts(r) == {"victim.example.com. A 192.0.2.1"}, \
         "an answer whose question case differs from the query's was accepted"
