@@ -1,16 +1,18 @@
 // Numeric addresses with optional ports, as written in `listen`, `upstreams` and forward zones.
 #include "residns/config/address.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <array>
 #include <netinet/in.h>
 
-#include <algorithm>
-#include <array>
+#include "text.hpp"
 
 namespace residns::config {
 namespace {
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+using detail::cat;
+using detail::quoted;
 
 parse_result<address_port> fail(std::string message) {
     return {.value = {}, .error = std::move(message)};
@@ -20,9 +22,11 @@ parse_result<address_port> fail(std::string message) {
 std::string bad_address(std::string_view host) {
     if (host.empty()) return "the address is empty";
     if (host.find('%') != std::string_view::npos) {
-        return quoted(host) + ": scope ids (%...) are not supported; use an address that needs none";
+        return cat(
+            {quoted(host), ": scope ids (%...) are not supported; use an address that needs none"});
     }
-    return quoted(host) + " is not a numeric IPv4 or IPv6 address (host names are not accepted)";
+    return cat(
+        {quoted(host), " is not a numeric IPv4 or IPv6 address (host names are not accepted)"});
 }
 
 }  // namespace
@@ -50,47 +54,46 @@ parse_result<address_port> parse_address_port(std::string_view text, std::uint16
     if (text.front() == '[') {
         const auto close = text.find(']');
         if (close == std::string_view::npos) {
-            return fail(quoted(text) + ": missing ']' after the IPv6 address");
+            return fail(cat({quoted(text), ": missing ']' after the IPv6 address"}));
         }
         host = text.substr(1, close - 1);
         const auto rest = text.substr(close + 1);
         if (!rest.empty()) {
             if (rest.front() != ':') {
-                return fail(quoted(text) + ": expected ':port' after ']'");
+                return fail(cat({quoted(text), ": expected ':port' after ']'"}));
             }
             port_text = rest.substr(1);
         }
         if (host.find(':') == std::string_view::npos) {
-            return fail(quoted(text) + ": brackets are only for IPv6 addresses; write " +
-                        std::string(host) + (port_text ? ":" + std::string(*port_text) : ""));
+            return fail(cat({quoted(text), ": brackets are only for IPv6 addresses; write ", host,
+                             port_text ? ":" : "", port_text.value_or("")}));
         }
-    } else if (std::count(text.begin(), text.end(), ':') >= 2) {
-        // A bare IPv6 address: its colons cannot also separate a port.
-        host = text;
-    } else if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+    } else if (std::count(text.begin(), text.end(), ':') == 1) {
+        const auto colon = text.find(':');
         host = text.substr(0, colon);
         port_text = text.substr(colon + 1);
     } else {
+        // No colon, or a bare IPv6 address whose colons cannot also separate a port.
         host = text;
     }
 
     auto address = canonical_ip(host);
     if (!address) {
+        // "::ffff:192.0.2.1:53": an IPv6 address followed by what was meant as a port.
         const auto last_colon = host.rfind(':');
         if (!port_text && text.front() != '[' && last_colon != std::string_view::npos &&
             canonical_ip(host.substr(0, last_colon))) {
-            return fail(bad_address(host) + "; an IPv6 address with a port is written [" +
-                        std::string(host.substr(0, last_colon)) + "]" +
-                        std::string(host.substr(last_colon)));
+            return fail(cat({bad_address(host), "; an IPv6 address with a port is written [",
+                             host.substr(0, last_colon), "]", host.substr(last_colon)}));
         }
         return fail(bad_address(host));
     }
 
     std::uint16_t port = default_port;
     if (port_text) {
-        if (port_text->empty()) return fail(quoted(text) + ": missing port after ':'");
+        if (port_text->empty()) return fail(cat({quoted(text), ": missing port after ':'"}));
         const auto parsed = parse_unsigned(*port_text, min_port, 65535);
-        if (!parsed) return fail("port of " + quoted(text) + ": " + parsed.error);
+        if (!parsed) return fail(cat({"port of ", quoted(text), ": ", parsed.error}));
         port = static_cast<std::uint16_t>(*parsed);
     }
     return {.value = address_port{.address = std::move(*address), .port = port}, .error = {}};

@@ -1,12 +1,11 @@
 // Internal: whole-file reads with POSIX calls, so that errno gives the reason on failure.
 #include "file_text.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace residns::config::detail {
 namespace {

@@ -1,14 +1,13 @@
 // Which upstreams are residns's own listen addresses (a forwarding loop), by address value.
 #include "residns/config/own_addresses.hpp"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
 #include <cstring>
+#include <ifaddrs.h>
 #include <memory>
+#include <netinet/in.h>
 #include <optional>
 
 namespace residns::config {

@@ -1,11 +1,10 @@
 // resolv.conf(5) nameserver lines, read the way glibc reads them, as default upstreams.
 #include "residns/config/resolv_conf.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
+#include <netinet/in.h>
 
 #include "file_text.hpp"
 #include "residns/config/address.hpp"
@@ -13,7 +12,9 @@
 namespace residns::config {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 bool is_link_local_ipv6(const std::string& address) {
     std::array<unsigned char, sizeof(in6_addr)> binary{};
@@ -47,13 +48,15 @@ std::vector<upstream::endpoint> parse_resolv_conf(std::string_view text) {
         auto line = text.substr(0, newline);
         text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
 
-        while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
+        while (!line.empty() && is_blank(line.front()))
+            line.remove_prefix(1);
         // Like glibc: the keyword, then blanks, then the address up to the next blank; the rest of
         // the line is ignored. Comments start with '#' or ';' at the start of a line.
         if (!line.starts_with(keyword)) continue;
         line.remove_prefix(keyword.size());
         if (line.empty() || !is_blank(line.front())) continue;
-        while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
+        while (!line.empty() && is_blank(line.front()))
+            line.remove_prefix(1);
         const auto end = std::find_if(line.begin(), line.end(), is_blank);
         const auto argument = line.substr(0, static_cast<std::size_t>(end - line.begin()));
 

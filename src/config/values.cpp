@@ -2,14 +2,28 @@
 #include "residns/config/values.hpp"
 
 #include <array>
-#include <cctype>
+
+#include "text.hpp"
 
 namespace residns::config {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using detail::cat;
+using detail::quoted;
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+template <class T>
+parse_result<T> fail(std::string_view message) {
+    parse_result<T> result;
+    result.error = message;
+    return result;
+}
 
 struct duration_unit {
     std::string_view name;
@@ -28,51 +42,56 @@ constexpr std::array<duration_unit, 5> duration_units{{
 // Ten years: far above any sensible setting, far below overflow.
 constexpr std::int64_t max_duration_ms = 10LL * 365 * 86'400'000;
 
+constexpr std::string_view units_hint = " (units: ms, s, m, h, d; e.g. 500ms, 10s, 1m30s)";
+
 }  // namespace
 
 parse_result<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t min,
                                            std::uint64_t max) {
-    const auto range = std::to_string(min) + ".." + std::to_string(max);
-    if (text.empty()) return {.value = {}, .error = "expected a whole number " + range};
+    using result = parse_result<std::uint64_t>;
+    const auto range = cat({std::to_string(min), "..", std::to_string(max)});
+    if (text.empty()) return fail<std::uint64_t>(cat({"expected a whole number ", range}));
     if (text.front() == '-' || text.front() == '+') {
-        return {.value = {}, .error = quoted(text) + ": write the number without a sign (" + range + ")"};
+        return fail<std::uint64_t>(
+            cat({quoted(text), ": write the number without a sign (", range, ")"}));
     }
     for (const char c : text) {
         if (!is_digit(c)) {
-            return {.value = {},
-                    .error = quoted(text) + " is not a decimal whole number (expected " + range + ")"};
+            return fail<std::uint64_t>(
+                cat({quoted(text), " is not a decimal whole number (expected ", range, ")"}));
         }
     }
     if (text.size() > 1 && text.front() == '0') {
-        return {.value = {},
-                .error = quoted(text) + " has a leading zero; write it without (numbers are decimal, " +
-                         "never octal)"};
+        return fail<std::uint64_t>(cat({quoted(text),
+                                        " has a leading zero; write it without (numbers are "
+                                        "decimal, never octal)"}));
     }
+    const auto out_of_range = [&] {
+        return fail<std::uint64_t>(cat({quoted(text), " is out of range ", range}));
+    };
     std::uint64_t value = 0;
     for (const char c : text) {
         const auto digit = static_cast<std::uint64_t>(c - '0');
-        if (value > max / 10 || (value == max / 10 && digit > max % 10)) {
-            return {.value = {}, .error = quoted(text) + " is out of range " + range};
-        }
+        if (value > max / 10 || (value == max / 10 && digit > max % 10)) return out_of_range();
         value = value * 10 + digit;
     }
-    if (value < min) return {.value = {}, .error = quoted(text) + " is out of range " + range};
-    return {.value = value, .error = {}};
+    if (value < min) return out_of_range();
+    return result{.value = value, .error = {}};
 }
 
 parse_result<std::chrono::milliseconds> parse_duration(std::string_view text) {
-    constexpr std::string_view units_hint = " (units: ms, s, m, h, d; e.g. 500ms, 10s, 1m30s)";
-    if (text.empty()) return {.value = {}, .error = "expected a duration such as 10s"};
-    if (text.front() == '-') {
-        return {.value = {}, .error = quoted(text) + ": a duration cannot be negative"};
-    }
+    using ms = std::chrono::milliseconds;
+    if (text.empty()) return fail<ms>("expected a duration such as 10s");
+    if (text.front() == '-')
+        return fail<ms>(cat({quoted(text), ": a duration cannot be negative"}));
     std::size_t digits_only = 0;
-    while (digits_only < text.size() && is_digit(text[digits_only])) ++digits_only;
+    while (digits_only < text.size() && is_digit(text[digits_only]))
+        ++digits_only;
     if (digits_only == text.size()) {
-        return {.value = {}, .error = quoted(text) + " needs a unit, e.g. " + std::string(text) +
-                                      "s" + std::string(units_hint)};
+        return fail<ms>(cat({quoted(text), " needs a unit, e.g. ", text, "s", units_hint}));
     }
 
+    const auto too_long = [&] { return fail<ms>(cat({quoted(text), " is too long a duration"})); };
     std::int64_t total = 0;
     std::size_t next_unit = 0;  // index into duration_units of the largest unit still allowed
     std::size_t i = 0;
@@ -81,49 +100,46 @@ parse_result<std::chrono::milliseconds> parse_duration(std::string_view text) {
         std::int64_t number = 0;
         while (i < text.size() && is_digit(text[i])) {
             number = number * 10 + (text[i] - '0');
-            if (number > max_duration_ms) {
-                return {.value = {}, .error = quoted(text) + " is too long a duration"};
-            }
+            if (number > max_duration_ms) return too_long();
             ++i;
         }
         if (i == number_start) {
-            return {.value = {}, .error = quoted(text) + " is not a duration: expected a number at " +
-                                          quoted(text.substr(i)) + std::string(units_hint)};
+            return fail<ms>(cat({quoted(text), " is not a duration: expected a number at ",
+                                 quoted(text.substr(i)), units_hint}));
         }
         if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
-            return {.value = {}, .error = quoted(text) +
-                                          ": fractions are not supported; use a smaller unit, e.g. "
-                                          "1500ms instead of 1.5s"};
+            return fail<ms>(cat({quoted(text),
+                                 ": fractions are not supported; use a smaller unit, e.g. 1500ms "
+                                 "instead of 1.5s"}));
         }
         const std::size_t unit_start = i;
-        while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) ++i;
+        while (i < text.size() && is_letter(text[i]))
+            ++i;
         const auto unit = text.substr(unit_start, i - unit_start);
         if (unit.empty()) {
             if (i == text.size()) {
-                return {.value = {}, .error = quoted(text) + ": the last number needs a unit" +
-                                              std::string(units_hint)};
+                return fail<ms>(cat({quoted(text), ": the last number needs a unit", units_hint}));
             }
-            return {.value = {}, .error = quoted(text) + " is not a duration: unexpected " +
-                                          quoted(text.substr(i, 1)) + std::string(units_hint)};
+            return fail<ms>(cat({quoted(text), " is not a duration: unexpected ",
+                                 quoted(text.substr(i, 1)), units_hint}));
         }
         std::size_t u = 0;
-        while (u < duration_units.size() && duration_units[u].name != unit) ++u;
+        while (u < duration_units.size() && duration_units[u].name != unit)
+            ++u;
         if (u == duration_units.size()) {
-            return {.value = {}, .error = "unknown unit " + quoted(unit) + " in " + quoted(text) +
-                                          std::string(units_hint)};
+            return fail<ms>(cat({"unknown unit ", quoted(unit), " in ", quoted(text), units_hint}));
         }
         if (u < next_unit) {
-            return {.value = {}, .error = quoted(text) +
-                                          ": write each unit once, from the largest to the "
-                                          "smallest, e.g. 1m30s"};
+            return fail<ms>(cat({quoted(text),
+                                 ": write each unit once, from the largest to the smallest, e.g. "
+                                 "1m30s"}));
         }
         next_unit = u + 1;
+        if (number > max_duration_ms / duration_units[u].milliseconds) return too_long();
         total += number * duration_units[u].milliseconds;
-        if (total > max_duration_ms) {
-            return {.value = {}, .error = quoted(text) + " is too long a duration"};
-        }
+        if (total > max_duration_ms) return too_long();
     }
-    return {.value = std::chrono::milliseconds{total}, .error = {}};
+    return {.value = ms{total}, .error = {}};
 }
 
 std::string format_duration(std::chrono::milliseconds d) {

@@ -1,6 +1,7 @@
 // Normalization and validation of zone names written in the config file.
 #include "residns/config/zone_name.hpp"
 
+#include "text.hpp"
 
 namespace residns::config {
 namespace {
@@ -8,7 +9,8 @@ namespace {
 constexpr std::size_t max_label_bytes = 63;
 constexpr std::size_t max_name_wire_bytes = 255;
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+using detail::cat;
+using detail::quoted;
 
 parse_result<std::string> fail(std::string message) {
     return {.value = {}, .error = std::move(message)};
@@ -34,22 +36,27 @@ parse_result<std::string> normalize_zone_name(std::string_view text) {
     while (true) {
         const auto dot = rest.find('.');
         const auto label = rest.substr(0, dot);
-        if (label.empty()) return fail(quoted(text) + " has an empty label (two dots in a row, "
-                                                      "or a dot at the start)");
+        if (label.empty()) {
+            return fail(cat(
+                {quoted(text), " has an empty label (two dots in a row, or a dot at the start)"}));
+        }
         if (label.size() > max_label_bytes) {
-            return fail(quoted(text) + ": the label " + quoted(label) + " is longer than 63 bytes");
+            return fail(
+                cat({quoted(text), ": the label ", quoted(label), " is longer than 63 bytes"}));
         }
         for (const char c : label) {
             if (c == '\\') {
-                return fail(quoted(text) + ": backslash escapes are not supported in zone names");
+                return fail(
+                    cat({quoted(text), ": backslash escapes are not supported in zone names"}));
             }
             if (static_cast<unsigned char>(c) >= 0x80) {
-                return fail(quoted(text) +
-                            ": write internationalized names in their ASCII (xn--) form");
+                return fail(cat(
+                    {quoted(text), ": write internationalized names in their ASCII (xn--) form"}));
             }
             if (!allowed_in_label(c)) {
-                return fail(quoted(text) + ": the character " + quoted(std::string_view(&c, 1)) +
-                            " is not allowed in a zone name (letters, digits, '-', '_', '/')");
+                return fail(
+                    cat({quoted(text), ": the character ", quoted(std::string_view(&c, 1)),
+                         " is not allowed in a zone name (letters, digits, '-', '_', '/')"}));
             }
             out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         }
@@ -59,7 +66,7 @@ parse_result<std::string> normalize_zone_name(std::string_view text) {
         rest.remove_prefix(dot + 1);
     }
     if (wire_bytes > max_name_wire_bytes) {
-        return fail(quoted(text) + " is longer than 255 bytes in wire form");
+        return fail(cat({quoted(text), " is longer than 255 bytes in wire form"}));
     }
     return {.value = std::move(out), .error = {}};
 }

@@ -17,11 +17,14 @@ struct load_result {
     std::optional<daemon_config> config;
     // Every problem found, ordered by position in the file.
     std::vector<config_error> errors;
+    // Things worth logging that do not stop the configuration from being used, e.g. that
+    // resolv_conf could not be read or gave no upstreams.
+    std::vector<config_error> warnings;
 };
 
 // Reads and validates the file at `path`. When the file has no `upstreams` key, the upstreams are
 // the nameservers of `resolv_conf` minus residns's own listen addresses (see own_addresses.hpp);
-// finding none there is not an error.
+// finding none there (or no readable file) is a warning, not an error.
 load_result load_file(const std::string& path);
 
 // The same for YAML text already in memory; `file_name` is used in errors and as `source`.

@@ -1,0 +1,53 @@
+// Internal: the keys only the daemon itself uses (logging, where the default upstreams come from).
+#include <algorithm>
+#include <array>
+
+#include "sections.hpp"
+#include "text.hpp"
+
+namespace residns::config::detail {
+namespace {
+
+constexpr std::array<std::string_view, 7> log_levels{"trace", "debug",    "info", "warn",
+                                                     "error", "critical", "off"};
+
+std::string lower_case(std::string text) {
+    for (char& c : text) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return text;
+}
+
+void read_level(const field& value, reader& r, log_settings& out) {
+    const auto text = read_scalar(value, r, "a log level such as info");
+    if (!text) return;
+    const auto level = lower_case(*text);
+    if (std::find(log_levels.begin(), log_levels.end(), level) != log_levels.end()) {
+        out.level = level;
+        return;
+    }
+    if (level == "warning") return r.error(value, "unknown level 'warning'; did you mean 'warn'?");
+    std::string message = cat({"unknown level ", quoted(*text), "; use one of"});
+    for (const auto name : log_levels)
+        message.append(" ").append(name);
+    r.error(value, message);
+}
+
+constexpr std::array<key_spec<log_settings>, 1> log_keys{{
+    {"level", read_level},
+}};
+
+}  // namespace
+
+void read_log(const field& value, reader& r, log_settings& out) {
+    read_map(value, r, log_keys, out);
+}
+
+void read_resolv_conf_path(const field& value, reader& r, std::string& out) {
+    const auto text = read_scalar(value, r, "a file path such as /etc/resolv.conf");
+    if (!text) return;
+    if (text->empty()) return r.error(value, "the path is empty");
+    out = *text;
+}
+
+}  // namespace residns::config::detail

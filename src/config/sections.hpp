@@ -1,0 +1,27 @@
+// Internal: readers of each part of the file, one per settings struct. Each takes the value of a
+// top-level key and fills its module's own settings struct; loader.cpp maps keys to them.
+#pragma once
+
+#include "residns/config/daemon_config.hpp"
+#include "residns/server/settings.hpp"
+#include "residns/upstream/settings.hpp"
+#include "yaml_reader.hpp"
+
+namespace residns::config::detail {
+
+// server_section.cpp
+void read_listen(const field& value, reader& r, server::settings& out);
+void read_threads(const field& value, reader& r, server::settings& out);
+void read_edns_buffer_size(const field& value, reader& r, server::settings& out);
+void read_tcp(const field& value, reader& r, server::settings& out);
+
+// upstream_section.cpp
+void read_upstreams(const field& value, reader& r, upstream::settings& out);
+void read_forward_zones(const field& value, reader& r, upstream::settings& out);
+void read_forwarding(const field& value, reader& r, upstream::settings& out);
+
+// daemon_section.cpp
+void read_log(const field& value, reader& r, log_settings& out);
+void read_resolv_conf_path(const field& value, reader& r, std::string& out);
+
+}  // namespace residns::config::detail

@@ -1,0 +1,95 @@
+// Keeps conf/residns.yaml, the annotated reference configuration, valid and in step with the
+// loader: it must load, hold exactly the defaults, mention every key, and its commented-out
+// examples must load too once uncommented.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "residns/config/loader.hpp"
+#include "residns/config/own_addresses.hpp"
+#include "residns/config/resolv_conf.hpp"
+
+namespace residns::config {
+namespace {
+
+std::string reference_path() {
+#ifdef RESIDNS_SOURCE_DIR
+    return std::string(RESIDNS_SOURCE_DIR) + "/conf/residns.yaml";
+#else
+    // tests/config/this_file.cpp -> the repository root.
+    return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "conf" /
+            "residns.yaml")
+        .string();
+#endif
+}
+
+std::string reference_text() {
+    std::ifstream in(reference_path());
+    EXPECT_TRUE(in) << "cannot open " << reference_path();
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+TEST(ReferenceConfig, LoadsAndHoldsExactlyTheDefaults) {
+    const auto path = reference_path();
+    const auto result = load_file(path);
+    for (const auto& e : result.errors)
+        ADD_FAILURE() << e.to_string();
+    ASSERT_TRUE(result.config);
+
+    daemon_config expected;
+    expected.source = path;
+    // The file leaves `upstreams` out on purpose: the default is resolv.conf's nameservers.
+    expected.upstreams_from_resolv_conf = true;
+    expected.upstream.upstreams =
+        without_own_addresses(read_resolv_conf(expected.resolv_conf), expected.server.listen);
+    EXPECT_EQ(*result.config, expected);
+}
+
+TEST(ReferenceConfig, DocumentsEveryKey) {
+    const auto text = reference_text();
+    for (const auto* key :
+         {"listen:", "threads:", "edns_buffer_size:", "tcp:", "idle_timeout:", "max_in_flight:",
+          "max_connections:", "upstreams:", "forward_zones:", "zone:", "forwarding:",
+          "try_timeout:", "total_timeout:", "down_interval:", "resolv_conf:", "log:", "level:"}) {
+        EXPECT_THAT(text, ::testing::HasSubstr(key));
+    }
+}
+
+TEST(ReferenceConfig, CommentedOutExamplesAreValid) {
+    // Uncomment the example blocks ("# upstreams:" and "# forward_zones:" with their indented
+    // "#   " lines) and load the result.
+    std::istringstream in(reference_text());
+    std::string out;
+    std::string line;
+    bool in_example = false;
+    int uncommented = 0;
+    while (std::getline(in, line)) {
+        if (line.starts_with("# upstreams:") || line.starts_with("# forward_zones:")) {
+            in_example = true;
+        } else if (!line.starts_with("#   ")) {
+            in_example = false;
+        }
+        if (in_example) {
+            line.erase(0, 2);
+            ++uncommented;
+        }
+        out += line;
+        out += '\n';
+    }
+    EXPECT_GE(uncommented, 8);
+    const auto result = load_string(out, "uncommented.yaml");
+    for (const auto& e : result.errors)
+        ADD_FAILURE() << e.to_string();
+    ASSERT_TRUE(result.config);
+    EXPECT_FALSE(result.config->upstreams_from_resolv_conf);
+    EXPECT_EQ(result.config->upstream.upstreams.size(), 3U);
+    EXPECT_EQ(result.config->upstream.forward_zones.size(), 2U);
+}
+
+}  // namespace
+}  // namespace residns::config
