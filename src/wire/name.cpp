@@ -20,11 +20,16 @@ parse_error walk_name(std::span<const std::uint8_t> packet, std::size_t offset, 
     // Pointers must go strictly backwards from the lowest position seen so far, which
     // together with the hop limit makes loops impossible.
     std::size_t lowest = offset;
+    // A name reached through a pointer was written before that pointer: it must end before it.
+    // (Otherwise a name could run on into the bytes after the pointer, e.g. into the record's
+    // own TTL, and change meaning when those bytes are rewritten or cut off.)
+    std::size_t end = packet.size();
+    auto out_of_reach = [&] { return jumped ? parse_error::bad_pointer : parse_error::truncated; };
     while (true) {
-        if (pos >= packet.size()) return parse_error::truncated;
+        if (pos >= end) return out_of_reach();
         std::uint8_t len = packet[pos];
         if ((len & 0xC0) == 0xC0) {
-            if (pos + 1 >= packet.size()) return parse_error::truncated;
+            if (pos + 1 >= end) return out_of_reach();
             std::size_t target = (static_cast<std::size_t>(len & 0x3F) << 8) | packet[pos + 1];
             if (target >= lowest || target < 12) return parse_error::bad_pointer;
             if (++hops > max_compression_hops) return parse_error::too_many_pointers;
@@ -32,6 +37,7 @@ parse_error walk_name(std::span<const std::uint8_t> packet, std::size_t offset, 
                 next = pos + 2;
                 jumped = true;
             }
+            end = pos;
             lowest = target;
             pos = target;
             continue;
@@ -44,7 +50,7 @@ parse_error walk_name(std::span<const std::uint8_t> packet, std::size_t offset, 
             length = total;
             return parse_error::none;
         }
-        if (pos + 1 + len > packet.size()) return parse_error::truncated;
+        if (pos + 1 + len > end) return out_of_reach();
         total += 1 + std::size_t{len};
         if (total + 1 > max_name_length) return parse_error::name_too_long;
         visit(packet.data() + pos + 1, len);

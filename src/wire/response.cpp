@@ -26,16 +26,34 @@ void write_client_opt(std::uint8_t* p, std::uint16_t our_udp_size, std::uint8_t 
     util::store_u16(p + 9, 0);
 }
 
-// True when the records at a and b (offsets of owner names) have equal owners.
+// True when the records at a and b (offsets of owner names) have equal owners. The packet was
+// validated by index_packet, so pointers lead strictly backwards; the bounds are checked anyway.
+// Walks both names in place (no copies): stops early when both reach the same offset.
 bool same_owner(std::span<const std::uint8_t> packet, std::size_t a, std::size_t b) {
-    if (a == b) return true;
-    name na;
-    name nb;
-    std::size_t pa = a;
-    std::size_t pb = b;
-    if (read_name(packet, pa, na) != parse_error::none) return false;
-    if (read_name(packet, pb, nb) != parse_error::none) return false;
-    return na == nb;
+    auto follow = [&](std::size_t& at) {
+        for (std::size_t hops = 0; at + 1 < packet.size() && (packet[at] & 0xC0) == 0xC0; ++hops) {
+            if (hops > max_compression_hops) return false;
+            at = (static_cast<std::size_t>(packet[at] & 0x3F) << 8) | packet[at + 1];
+        }
+        return at < packet.size();
+    };
+    for (std::size_t labels = 0; labels <= max_name_length; ++labels) {
+        if (!follow(a) || !follow(b)) return false;
+        if (a == b) return true;
+        const std::size_t length = packet[a];
+        if (length != packet[b]) return false;
+        if (length == 0) return true;
+        if (length > max_label_length || packet.size() - a <= length ||
+            packet.size() - b <= length) {
+            return false;
+        }
+        for (std::size_t k = 1; k <= length; ++k) {
+            if (ascii_lower(packet[a + k]) != ascii_lower(packet[b + k])) return false;
+        }
+        a += 1 + length;
+        b += 1 + length;
+    }
+    return false;
 }
 
 }  // namespace
@@ -125,7 +143,7 @@ std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet
     header h;
     h.id = query.hdr.id;
     h.flags = static_cast<std::uint16_t>(
-        (upstream_index.hdr.flags & ~(client_copied_flags | header_flag::aa | header_flag::tc)) |
+        (upstream_index.hdr.flags & ~(client_copied_flags | header_flag::aa)) |
         (query.hdr.flags & client_copied_flags) | header_flag::qr | header_flag::ra);
     if (truncated) h.set_flag(header_flag::tc, true);
     h.qdcount = 1;

@@ -31,7 +31,8 @@ std::size_t write_formerr_header_only(std::span<const std::uint8_t> query_packet
 
 // Relays an upstream answer (indexed in `upstream_index`, its question equal to the client's but
 // for case) to the client: the client's ID and question bytes, RD and CD from the client, RA set,
-// AA cleared, the upstream's RCODE, our OPT if the client sent one (records after the upstream's
+// AA cleared, the upstream's RCODE and TC (an answer the upstream truncated stays marked), our
+// OPT if the client sent one (records after the upstream's
 // OPT are dropped). At most `limit` bytes: an RRset of the answer or authority section that does
 // not fit ends the message with TC=1; additional records that do not fit are left out.
 std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet,
