@@ -1,0 +1,184 @@
+// The answer cache: upstream answers kept in wire form, ready to be copied into a client's answer.
+//
+// What an entry is. One malloc'd block per entry holding its key (lower-cased qname, qtype,
+// qclass, DO, CD), the header flags to reproduce (RCODE, AD, Z; never AA or TC), the three
+// section counts, the offset of every record's TTL, its insert time and lifetime, and the bytes
+// of the answer, authority and additional records exactly as they followed the question in the
+// upstream's packet (its OPT and anything after it dropped). Compression pointers in those bytes
+// refer to offsets of that packet; a client's question is as long as the stored qname, so
+// writing [header][client's question][stored records] keeps every pointer valid and a hit is a
+// memcpy plus a TTL patch. When records are dropped for being out of bailiwick, the kept ones
+// are re-encoded (names decompressed) so that the same holds.
+//
+// TTL policy (all in whole seconds; `now` is always the caller's, the cache has no clock):
+//  - Positive answer (NOERROR with answer records): every record's TTL is clamped to
+//    [min_ttl, max_ttl]; the entry lives as long as the smallest clamped TTL of the answer and
+//    authority records.
+//  - Negative answer (NXDOMAIN, or NOERROR without answers = NODATA; RFC 2308): needs an SOA in
+//    the authority section, else it is not cached (RFC 2308 section 5). The SOA's TTL becomes
+//    min(SOA TTL, SOA MINIMUM), every TTL is capped at negative_max_ttl, and the entry lives as
+//    long as the smallest of them (answer and authority). min_ttl does not apply.
+//  - SERVFAIL: lives servfail_ttl. It never replaces a fresh answer; over an expired answer that
+//    may still be served stale it does not replace the data but marks the upstream as failing
+//    for servfail_ttl, during which lookups answer stale without being asked (RFC 8767 section 5's
+//    failure recheck), so a failing upstream is not asked again for every query.
+//  - A lifetime of 0 is not stored. Neither are TC=1 answers, RCODEs other than NOERROR,
+//    NXDOMAIN and SERVFAIL (extended RCODEs included), answers whose question is not the key's,
+//    and a NOERROR whose answers were all out of bailiwick.
+//  - A hit writes each stored TTL minus the entry's age (never below 0). A stale hit (expired,
+//    less than stale_max_age past expiry, serve_stale on, not a SERVFAIL) writes
+//    stale_answer_ttl on every record (RFC 8767).
+//  - Prefetch: a fresh hit with at most 10% of the lifetime left, on an entry hit at least
+//    prefetch_min_hits times since it was stored, says so once per entry.
+//
+// Eviction. Each shard is bounded by max_bytes / shards, counting malloc_usable_size of every
+// entry and of the shard's index arrays. An insert evicts from the least recently used end
+// until the new entry fits; a lookup hit (fresh or stale) moves an entry to the most recently
+// used end, at most once per LRU epoch (src/cache/shard.hpp: on a cache shared between cores
+// the list writes cost more than the rest of a hit, so order within the most recent quarter
+// of a shard is approximate). An entry larger than a quarter of a shard is not stored.
+// Entries past their stale window are dropped when a lookup finds them or when they reach the
+// LRU end.
+//
+// Locking. One std::mutex per shard and no other lock; an operation on a key takes exactly one
+// shard lock (chosen by the key's hash) and never two, so there is no lock order. Inside the
+// lock: the hash probe, the key compare, the copy of the stored records into the caller's
+// buffer with the TTL patch, the LRU move, and on insert the eviction (which frees memory).
+// Outside: building the key and hashing it, building the new entry (malloc), writing the
+// header, question and OPT of a hit, and the rare truncation path. Flushes lock one shard at a
+// time. Statistics are per-shard relaxed atomics written under the shard lock and summed
+// without it, so a reader may see one shard's counters a moment before another's.
+//
+// Hashing. SipHash-1-3 keyed from util::secure_random_u64 at construction; every probe compares
+// the whole key, never only the hash.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "residns/cache/key.hpp"
+#include "residns/cache/settings.hpp"
+#include "residns/wire/name.hpp"
+#include "residns/wire/packet_index.hpp"
+
+namespace residns::cache {
+
+// The caller's monotonic clock; only whole seconds matter.
+using time_point = std::chrono::steady_clock::time_point;
+
+// Where and for whom a hit is written.
+struct answer_target {
+    // The client's query, as parsed by wire::parse_query: its ID, RD/CD/opcode, question bytes
+    // (0x20 case preserved) and whether it sent an OPT (then ours is written, with DO copied).
+    std::span<const std::uint8_t> query_packet;
+    const wire::query_view* query = nullptr;
+    // At most this many bytes: wire::udp_answer_limit for UDP, 65535 for TCP.
+    std::size_t limit = 512;
+    std::uint16_t our_udp_size = 1232;
+    std::span<std::uint8_t> out;
+    // Return an expired entry within the stale window (the upstream failed or is slow).
+    bool allow_stale = false;
+};
+
+enum class lookup_status : std::uint8_t {
+    miss,
+    hit,
+    stale_hit,  // expired data: because allow_stale was set, or the upstream is known failing
+};
+
+struct lookup_result {
+    lookup_status status = lookup_status::miss;
+    std::size_t length = 0;     // bytes written to out (0 on a miss)
+    bool prefetch_due = false;  // refresh this key in the background (signalled once per entry)
+};
+
+enum class insert_result : std::uint8_t {
+    stored,
+    kept_existing,     // a SERVFAIL did not replace a fresh answer or one servable stale
+    truncated,         // TC=1
+    bad_rcode,         // not NOERROR, NXDOMAIN or SERVFAIL
+    mismatch,          // not a response to the key's question (or opcode not QUERY)
+    no_soa,            // negative answer without an SOA in the authority section
+    zero_ttl,          // lifetime 0
+    out_of_bailiwick,  // every answer record was outside the bailiwick
+    too_large,         // larger than a quarter of a shard, or not re-encodable
+};
+
+struct cache_stats {
+    std::uint64_t entries = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::uint64_t stale_hits = 0;
+    std::uint64_t inserts = 0;
+    std::uint64_t evictions = 0;  // removed to make room
+    std::uint64_t expired = 0;    // removed because past their stale window (or lifetime)
+};
+
+namespace detail {
+class shard;
+}
+
+// How the server uses it (one cache shared by all workers):
+//
+//   wire::query_view q;                         // parse_query(packet, q) == none
+//   cache::key k = cache::key::from_query(packet, q);
+//   cache::answer_target t{.query_packet = packet, .query = &q,
+//                          .limit = udp ? wire::udp_answer_limit(q, 1232) : 65535, .out = buf};
+//   auto r = cache.lookup(k, now, t);           // hit: send buf[0, r.length); prefetch if due
+//   ... on a miss, forward; with the upstream's answer:
+//   wire::packet_index idx;                     // index_packet(answer, idx) == none
+//   cache.insert(answer, idx, k, now, forward_zone_or_nullptr);
+//   ... if the upstream failed or took > 1.8 s: lookup again with t.allow_stale = true.
+class answer_cache {
+public:
+    // Test hook: replaces the keyed hash (to force collisions). Production code passes nothing.
+    using hash_function = key_hasher::override_function;
+
+    explicit answer_cache(const settings& config, hash_function hash_override = nullptr);
+    ~answer_cache();
+    answer_cache(const answer_cache&) = delete;
+    answer_cache& operator=(const answer_cache&) = delete;
+
+    // Decides whether and how long to keep an upstream answer and stores it (see the policy
+    // above). `index` must be index_packet's successful result for `upstream_packet`. With a
+    // `bailiwick` (the forward zone the name was sent to), records whose owner is not at or below
+    // it are dropped first.
+    insert_result insert(std::span<const std::uint8_t> upstream_packet,
+                         const wire::packet_index& index, const key& k, time_point now,
+                         const wire::name* bailiwick = nullptr);
+
+    // The hot path: writes the answer for `k` into target.out. `k` must be
+    // key::from_query(target.query_packet, *target.query) (the stored records assume a question
+    // as long as the key's qname); otherwise it is a miss. No heap allocation, except that the
+    // rare truncation path keeps per-thread scratch space (64 KiB and a packet index) that it
+    // allocates on a thread's first use.
+    lookup_result lookup(const key& k, time_point now, const answer_target& target);
+
+    // Removal for the control channel; each returns how many entries went.
+    std::size_t flush_all();
+    std::size_t flush_name(const wire::name& qname);    // every type and flag of one name
+    std::size_t flush_subtree(const wire::name& apex);  // the name and everything below it
+
+    // Safe to call from any thread at any time; counters are eventually consistent.
+    cache_stats stats() const;
+    std::size_t bytes() const;
+    std::size_t entries() const;
+
+    std::size_t shard_count() const { return shard_count_; }
+    const settings& config() const { return settings_; }
+
+private:
+    detail::shard& shard_for(std::uint64_t hash) const;
+
+    settings settings_;
+    key_hasher hasher_;
+    std::size_t shard_count_ = 1;
+    unsigned shard_shift_ = 64;
+    std::unique_ptr<detail::shard[]> shards_;
+};
+
+}  // namespace residns::cache

@@ -1,0 +1,269 @@
+// The answer cache's operations over its shards: insert (admission outside the lock, then the
+// SERVFAIL rules and the LRU add inside), lookup (probe, copy and TTL patch inside; header,
+// question and OPT outside), flushes and statistics. Policy and locking: answer_cache.hpp.
+#include "residns/cache/answer_cache.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "admission.hpp"
+#include "answer_writer.hpp"
+#include "entry.hpp"
+#include "residns/wire/edns.hpp"
+#include "residns/wire/header.hpp"
+#include "shard.hpp"
+
+namespace residns::cache {
+namespace {
+
+using detail::entry;
+using detail::freshness;
+using detail::no_slot;
+
+// Automatic shard count: about four per CPU, but not so many that a shard holds less than
+// 256 KiB (small caches in tests and containers stay useful).
+std::size_t choose_shards(const settings& config) {
+    std::size_t n = config.shards;
+    if (n == 0) {
+        std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+        n = std::min<std::size_t>(std::bit_ceil(cpus * 4), 256);
+        std::size_t by_size =
+            std::max<std::size_t>(1, config.max_bytes / (std::size_t{256} * 1024));
+        n = std::min(n, std::bit_floor(by_size));
+    }
+    return std::bit_ceil(std::clamp<std::size_t>(n, 1, 4096));
+}
+
+// True when the lower-cased wire name `qname` equals `apex` or lies below it.
+bool at_or_below(std::span<const std::uint8_t> qname, std::span<const std::uint8_t> apex) {
+    std::size_t pos = 0;
+    while (qname.size() - pos > apex.size())
+        pos += 1 + std::size_t{qname[pos]};
+    return qname.size() - pos == apex.size() &&
+           std::memcmp(qname.data() + pos, apex.data(), apex.size()) == 0;
+}
+
+}  // namespace
+
+answer_cache::answer_cache(const settings& config, hash_function hash_override)
+    : settings_(config), hasher_(hash_override) {
+    settings_.prefetch_min_hits = std::clamp<std::uint32_t>(settings_.prefetch_min_hits, 1, 3);
+    shard_count_ = choose_shards(settings_);
+    settings_.shards = shard_count_;
+    shard_shift_ = 64 - static_cast<unsigned>(std::countr_zero(shard_count_));
+    shards_ = std::make_unique<detail::shard[]>(shard_count_);
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        shards_[i].init(settings_.max_bytes / shard_count_, &hasher_);
+    }
+}
+
+answer_cache::~answer_cache() = default;
+
+detail::shard& answer_cache::shard_for(std::uint64_t hash) const {
+    // High bits pick the shard; the shard's buckets use the low bits.
+    return shards_[shard_count_ == 1 ? 0 : static_cast<std::size_t>(hash >> shard_shift_)];
+}
+
+insert_result answer_cache::insert(std::span<const std::uint8_t> upstream_packet,
+                                   const wire::packet_index& index, const key& k, time_point now,
+                                   const wire::name* bailiwick) {
+    detail::admission admitted = detail::admit(upstream_packet, index, k, settings_, bailiwick);
+    if (admitted.verdict != insert_result::stored) return admitted.verdict;
+    entry* e = admitted.e;
+    const std::uint32_t now_s = detail::to_seconds(now);
+    e->time_a = now_s;
+    const std::uint64_t hash = hasher_(k);
+    detail::shard& s = shard_for(hash);
+    insert_result result = insert_result::stored;
+    {
+        std::lock_guard lock(s.mutex);
+        const std::uint32_t slot = s.find(hash, k);
+        if (slot != no_slot) {
+            entry* old = s.at(slot);
+            const freshness f = detail::classify(*old, now_s, settings_);
+            if (e->kind() == detail::entry_kind::servfail &&
+                old->kind() != detail::entry_kind::servfail && f != freshness::dead) {
+                // Keep the good data; if it is stale, serve it for a while without asking.
+                if (f != freshness::fresh) {
+                    detail::mark_failing(*old, now_s, settings_.servfail_ttl);
+                }
+                result = insert_result::kept_existing;
+            } else {
+                s.remove(slot);
+            }
+        }
+        if (result == insert_result::stored) {
+            if (s.add(e, hash, now_s, settings_)) {
+                s.counters.inserts.add();
+                e = nullptr;
+            } else {
+                result = insert_result::too_large;
+            }
+        }
+    }
+    if (e != nullptr) detail::free_entry(e);
+    return result;
+}
+
+lookup_result answer_cache::lookup(const key& k, time_point now, const answer_target& target) {
+    const wire::query_view& query = *target.query;
+    const std::size_t question_end = query.question.end_offset;
+    if (question_end != wire::header::size + k.qname().size() + 4 ||
+        target.query_packet.size() < question_end) {
+        return {};
+    }
+    const std::size_t limit = std::min(target.limit, target.out.size());
+    const std::size_t opt_space = query.edns.present ? wire::opt_record_size : 0;
+    const std::uint64_t hash = hasher_(k);
+    detail::shard& s = shard_for(hash);
+    const std::uint32_t now_s = detail::to_seconds(now);
+
+    lookup_result result;
+    detail::hit_frame frame;
+    std::span<std::uint8_t> scratch;
+    {
+        std::lock_guard lock(s.mutex);
+        const std::uint32_t slot = s.find(hash, k);
+        if (slot == no_slot) {
+            s.counters.misses.add();
+            return {};
+        }
+        entry* e = s.at(slot);
+        const freshness f = detail::classify(*e, now_s, settings_);
+        if (f == freshness::dead) {
+            s.counters.expired.add();
+            s.counters.misses.add();
+            s.remove(slot);
+            return {};
+        }
+        if (f == freshness::stale && !target.allow_stale) {
+            s.counters.misses.add();
+            return {};
+        }
+        const bool fresh = f == freshness::fresh;
+        const std::uint32_t age = fresh ? detail::elapsed(e->time_a, now_s) : 0;
+        frame.records_end = question_end + e->records_length;
+        frame.counts = e->counts;
+        frame.word = e->word;
+        frame.extended_rcode = e->extended_rcode;
+        std::uint8_t* records;
+        if (frame.records_end + opt_space <= limit) {
+            records = target.out.data() + question_end;
+        } else {
+            scratch = detail::thread_scratch();
+            records = scratch.data() + question_end;
+        }
+        detail::copy_records(*e, records, !fresh, age, settings_.stale_answer_ttl);
+        if (fresh) {
+            result.status = lookup_status::hit;
+            s.counters.hits.add();
+            e->count_hit();
+            const bool signalled = (e->word & detail::entry_bits::prefetch_signalled) != 0;
+            const std::uint64_t remaining = e->time_b - age;
+            if (settings_.prefetch && !signalled && e->kind() != detail::entry_kind::servfail &&
+                e->hits() >= settings_.prefetch_min_hits && remaining * 10 <= e->time_b) {
+                e->word |= detail::entry_bits::prefetch_signalled;
+                result.prefetch_due = true;
+            }
+        } else {
+            result.status = lookup_status::stale_hit;
+            s.counters.stale_hits.add();
+        }
+        s.touch(slot);
+    }
+    if (scratch.empty()) {
+        result.length = detail::finish_answer(frame, target.query_packet, query,
+                                              target.our_udp_size, target.out);
+    } else {
+        result.length = detail::finish_truncated(frame, scratch, target.query_packet, query, limit,
+                                                 target.our_udp_size, target.out);
+        if (result.length == 0) result = {};
+    }
+    return result;
+}
+
+std::size_t answer_cache::flush_all() {
+    std::size_t removed = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        std::lock_guard lock(shards_[i].mutex);
+        removed += shards_[i].clear();
+    }
+    return removed;
+}
+
+namespace {
+
+// Removes the entries of `s` whose qname satisfies `match`. Walks slots downwards: removing
+// slot i moves the last slot (already visited) into i.
+template <typename Match>
+std::size_t remove_matching(detail::shard& s, Match&& match) {
+    std::lock_guard lock(s.mutex);
+    std::size_t removed = 0;
+    for (std::uint32_t i = s.count(); i-- > 0;) {
+        if (match(s.at(i)->qname())) {
+            s.remove(i);
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+}  // namespace
+
+std::size_t answer_cache::flush_name(const wire::name& qname) {
+    const wire::name lower = qname.lowered();
+    const auto target = lower.wire();
+    std::size_t removed = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        removed += remove_matching(shards_[i], [&](std::span<const std::uint8_t> n) {
+            return n.size() == target.size() && std::memcmp(n.data(), target.data(), n.size()) == 0;
+        });
+    }
+    return removed;
+}
+
+std::size_t answer_cache::flush_subtree(const wire::name& apex) {
+    const wire::name lower = apex.lowered();
+    const auto target = lower.wire();
+    std::size_t removed = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        removed += remove_matching(
+            shards_[i], [&](std::span<const std::uint8_t> n) { return at_or_below(n, target); });
+    }
+    return removed;
+}
+
+cache_stats answer_cache::stats() const {
+    cache_stats out;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        const detail::shard_counters& c = shards_[i].counters;
+        out.entries += c.entries.get();
+        out.bytes += c.bytes.get();
+        out.hits += c.hits.get();
+        out.misses += c.misses.get();
+        out.stale_hits += c.stale_hits.get();
+        out.inserts += c.inserts.get();
+        out.evictions += c.evictions.get();
+        out.expired += c.expired.get();
+    }
+    return out;
+}
+
+std::size_t answer_cache::bytes() const {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i)
+        total += shards_[i].counters.bytes.get();
+    return total;
+}
+
+std::size_t answer_cache::entries() const {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i)
+        total += shards_[i].counters.entries.get();
+    return total;
+}
+
+}  // namespace residns::cache
