@@ -25,7 +25,7 @@ void into(const field& value, reader& r, daemon_config& config) {
 }
 
 // Every top-level key, in the order conf/residns.yaml documents them.
-constexpr std::array<key_spec<daemon_config>, 9> top_level_keys{{
+constexpr std::array<key_spec<daemon_config>, 10> top_level_keys{{
     {"listen", into<&daemon_config::server, detail::read_listen>},
     {"threads", into<&daemon_config::server, detail::read_threads>},
     {"edns_buffer_size", into<&daemon_config::server, detail::read_edns_buffer_size>},
@@ -33,6 +33,7 @@ constexpr std::array<key_spec<daemon_config>, 9> top_level_keys{{
     {"upstreams", into<&daemon_config::upstream, detail::read_upstreams>},
     {"forward_zones", into<&daemon_config::upstream, detail::read_forward_zones>},
     {"forwarding", into<&daemon_config::upstream, detail::read_forwarding>},
+    {"cache", into<&daemon_config::cache, detail::read_cache>},
     {"resolv_conf", into<&daemon_config::resolv_conf, detail::read_resolv_conf_path>},
     {"log", into<&daemon_config::log, detail::read_log>},
 }};

@@ -2,6 +2,7 @@
 // top-level key and fills its module's own settings struct; loader.cpp maps keys to them.
 #pragma once
 
+#include "residns/cache/settings.hpp"
 #include "residns/config/daemon_config.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
@@ -19,6 +20,9 @@ void read_tcp(const field& value, reader& r, server::settings& out);
 void read_upstreams(const field& value, reader& r, upstream::settings& out);
 void read_forward_zones(const field& value, reader& r, upstream::settings& out);
 void read_forwarding(const field& value, reader& r, upstream::settings& out);
+
+// cache_section.cpp
+void read_cache(const field& value, reader& r, cache::settings& out);
 
 // daemon_section.cpp
 void read_log(const field& value, reader& r, log_settings& out);

@@ -142,6 +142,43 @@ parse_result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return {.value = ms{total}, .error = {}};
 }
 
+parse_result<std::uint64_t> parse_size(std::string_view text, std::uint64_t min,
+                                       std::uint64_t max) {
+    constexpr std::string_view hint = " (a number of bytes, or with a unit: 512KiB, 64MiB, 1GiB)";
+    std::size_t digits = 0;
+    while (digits < text.size() && is_digit(text[digits]))
+        ++digits;
+    if (digits == 0) return fail<std::uint64_t>(cat({quoted(text), " is not a size", hint}));
+    const auto unit = text.substr(digits);
+    std::uint64_t multiplier = 1;
+    if (unit == "KiB") {
+        multiplier = std::uint64_t{1} << 10;
+    } else if (unit == "MiB") {
+        multiplier = std::uint64_t{1} << 20;
+    } else if (unit == "GiB") {
+        multiplier = std::uint64_t{1} << 30;
+    } else if (!unit.empty()) {
+        return fail<std::uint64_t>(cat({"unknown unit ", quoted(unit), " in ", quoted(text), hint}));
+    }
+    const auto number = parse_unsigned(text.substr(0, digits), 0, max / multiplier);
+    const auto range = cat({std::to_string(min), "..", std::to_string(max), " bytes"});
+    if (!number) {
+        if (number.error.find("out of range") != std::string::npos) {
+            return fail<std::uint64_t>(cat({quoted(text), " is out of range ", range}));
+        }
+        return fail<std::uint64_t>(cat({quoted(text), ": ", number.error}));
+    }
+    const std::uint64_t value = *number * multiplier;
+    if (value < min) return fail<std::uint64_t>(cat({quoted(text), " is out of range ", range}));
+    return {.value = value, .error = {}};
+}
+
+parse_result<bool> parse_bool(std::string_view text) {
+    if (text == "true") return {.value = true, .error = {}};
+    if (text == "false") return {.value = false, .error = {}};
+    return fail<bool>(cat({quoted(text), " is not a boolean; write true or false"}));
+}
+
 std::string format_duration(std::chrono::milliseconds d) {
     auto rest = d.count();
     if (rest <= 0) return "0s";

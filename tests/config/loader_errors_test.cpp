@@ -65,9 +65,9 @@ TEST(ConfigLoaderErrors, UnknownKeyListsTheAllowedKeys) {
     expect_error("upstreams: []\ntcp:\n  backlog: 5\n", 3, 3,
                  "tcp: unknown key 'backlog'; allowed keys here: idle_timeout, max_in_flight, "
                  "max_connections");
-    expect_error("upstreams: []\ncache: {}\n", 2, 1,
+    expect_error("upstreams: []\nlocal_zones: {}\n", 2, 1,
                  "allowed keys here: listen, threads, edns_buffer_size, tcp, upstreams, "
-                 "forward_zones, forwarding, resolv_conf, log");
+                 "forward_zones, forwarding, cache, resolv_conf, log");
 }
 
 TEST(ConfigLoaderErrors, KeysAreCaseSensitive) {

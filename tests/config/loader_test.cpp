@@ -73,6 +73,57 @@ TEST(ConfigLoader, DefaultsMatchTheDocumentedValues) {
     EXPECT_EQ(config.log.level, "info");
     EXPECT_EQ(config.resolv_conf, "/etc/resolv.conf");
     EXPECT_FALSE(config.upstreams_from_resolv_conf);
+    EXPECT_EQ(config.cache.max_bytes, 64U * 1024 * 1024);
+    EXPECT_EQ(config.cache.min_ttl, 0U);
+    EXPECT_EQ(config.cache.max_ttl, 86400U);
+    EXPECT_EQ(config.cache.negative_max_ttl, 3600U);
+    EXPECT_EQ(config.cache.servfail_ttl, 5U);
+    EXPECT_TRUE(config.cache.serve_stale);
+    EXPECT_EQ(config.cache.stale_max_age, 86400U);
+    EXPECT_TRUE(config.cache.prefetch);
+}
+
+TEST(ConfigLoader, CacheSectionIsParsed) {
+    const auto config = loaded(R"(
+upstreams: []
+cache:
+  max_bytes: 512KiB
+  min_ttl: 10s
+  max_ttl: 1h
+  negative_max_ttl: 5m
+  servfail_ttl: 2s
+  serve_stale: false
+  stale_max_age: 2h
+  prefetch: false
+)");
+    cache::settings expected;
+    expected.max_bytes = 512U * 1024;
+    expected.min_ttl = 10;
+    expected.max_ttl = 3600;
+    expected.negative_max_ttl = 300;
+    expected.servfail_ttl = 2;
+    expected.serve_stale = false;
+    expected.stale_max_age = 7200;
+    expected.prefetch = false;
+    EXPECT_EQ(config.cache, expected);
+    EXPECT_EQ(loaded("upstreams: []\ncache:\n  max_bytes: 1GiB\n").cache.max_bytes, 1ULL << 30);
+    EXPECT_EQ(loaded("upstreams: []\ncache:\n  max_bytes: 65536\n").cache.max_bytes, 65536U);
+}
+
+TEST(ConfigLoader, CacheSectionRejectsBadValues) {
+    const auto error_of = [](std::string_view yaml) {
+        const auto result = load(yaml);
+        EXPECT_FALSE(result.config) << yaml;
+        return result.errors.empty() ? std::string() : result.errors.front().message;
+    };
+    EXPECT_THAT(error_of("cache:\n  max_bytes: 1KiB\n"), HasSubstr("out of range"));
+    EXPECT_THAT(error_of("cache:\n  max_bytes: 64MB\n"), HasSubstr("unknown unit"));
+    EXPECT_THAT(error_of("cache:\n  min_ttl: 1500ms\n"), HasSubstr("whole seconds"));
+    EXPECT_THAT(error_of("cache:\n  max_ttl: 30d\n"), HasSubstr("out of range"));
+    EXPECT_THAT(error_of("cache:\n  serve_stale: yes\n"), HasSubstr("true or false"));
+    EXPECT_THAT(error_of("cache:\n  min_ttl: 2h\n  max_ttl: 1h\n"),
+                HasSubstr("must not be larger than max_ttl"));
+    EXPECT_THAT(error_of("cache:\n  sizes: 1\n"), HasSubstr("sizes"));
 }
 
 TEST(ConfigLoader, CommentOnlyFileGivesTheDefaults) {

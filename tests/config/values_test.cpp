@@ -97,5 +97,28 @@ TEST(FormatDuration, GivesTheShortestTextThatParsesBack) {
     }
 }
 
+TEST(ParseSize, BytesAndBinaryUnitsAreAccepted) {
+    EXPECT_EQ(*parse_size("65536", 0, 1ULL << 40), 65536U);
+    EXPECT_EQ(*parse_size("512KiB", 0, 1ULL << 40), 512U * 1024);
+    EXPECT_EQ(*parse_size("64MiB", 0, 1ULL << 40), 64U * 1024 * 1024);
+    EXPECT_EQ(*parse_size("1GiB", 0, 1ULL << 40), 1ULL << 30);
+}
+
+TEST(ParseSize, BadTextAndOutOfRangeAreExplained) {
+    EXPECT_THAT(parse_size("64MB", 0, 1ULL << 40).error, HasSubstr("unknown unit 'MB'"));
+    EXPECT_THAT(parse_size("MiB", 0, 1ULL << 40).error, HasSubstr("is not a size"));
+    EXPECT_THAT(parse_size("1KiB", 65536, 1ULL << 40).error, HasSubstr("out of range"));
+    EXPECT_THAT(parse_size("2000GiB", 0, 1ULL << 40).error, HasSubstr("out of range"));
+    EXPECT_THAT(parse_size("99999999999999999999999", 0, 1ULL << 40).error,
+                HasSubstr("out of range"));
+    EXPECT_THAT(parse_size("064MiB", 0, 1ULL << 40).error, HasSubstr("leading zero"));
+}
+
+TEST(ParseBool, OnlyTrueAndFalse) {
+    EXPECT_TRUE(*parse_bool("true"));
+    EXPECT_FALSE(*parse_bool("false"));
+    EXPECT_THAT(parse_bool("yes").error, HasSubstr("write true or false"));
+}
+
 }  // namespace
 }  // namespace residns::config

@@ -30,6 +30,8 @@ struct settings {
     // Number of shards (a power of two; others are rounded up). 0 chooses from the number of
     // CPUs and max_bytes.
     std::size_t shards = 0;
+
+    friend bool operator==(const settings&, const settings&) = default;
 };
 
 }  // namespace residns::cache

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "residns/cache/settings.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
 
@@ -22,6 +23,7 @@ struct daemon_config {
     server::settings server;
     upstream::settings upstream;
     log_settings log;
+    cache::settings cache;
     // Where the default upstreams come from when the file has no `upstreams` key.
     std::string resolv_conf = "/etc/resolv.conf";
     // True when `upstreams` was absent and upstream.upstreams was filled from resolv_conf.

@@ -31,6 +31,13 @@ parse_result<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t 
 // smallest, each once: "500ms", "10s", "1m30s", "1d12h". A bare number is an error.
 parse_result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
+// A size in bytes in [min, max]: a whole number of bytes, or a number with one of the units KiB,
+// MiB, GiB (powers of 1024): "65536", "512KiB", "64MiB", "1GiB".
+parse_result<std::uint64_t> parse_size(std::string_view text, std::uint64_t min, std::uint64_t max);
+
+// A boolean: true or false (lower case, as YAML 1.2 writes them).
+parse_result<bool> parse_bool(std::string_view text);
+
 // The shortest text parse_duration reads back as `d` (d >= 0): 90000ms -> "1m30s", 0 -> "0s".
 std::string format_duration(std::chrono::milliseconds d);
 
