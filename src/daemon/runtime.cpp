@@ -63,9 +63,10 @@ void runtime::start() {
         bind_to.push_back({server::parse_listen_address(listen.address), listen.port});
     }
     auto make_forwarder = forwarder_factory_for(config_.upstream);
+    cache_ = std::make_unique<cache::answer_cache>(config_.cache);
     for (std::size_t i = 0; i < threads; ++i) {
-        workers_.push_back(
-            std::make_unique<server::worker>(config_.server, bind_to, make_forwarder));
+        workers_.push_back(std::make_unique<server::worker>(
+            config_.server, bind_to, make_forwarder, cache_.get(), config_.upstream.forward_zones));
         // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
         if (i == 0) bind_to = workers_.front()->bound();
     }
@@ -122,13 +123,18 @@ void runtime::reload() {
         spdlog::warn(
             "changes to listen, threads, edns_buffer_size or tcp take effect at the next restart");
     }
+    if (fresh.cache != config_.cache) {
+        spdlog::warn("changes to cache take effect at the next restart (the cache is kept)");
+    }
     if (fresh.log != config_.log) set_log_level(fresh.log.level);
     bool upstreams_changed = fresh.upstream != config_.upstream;
     fresh.server = config_.server;
+    fresh.cache = config_.cache;
     config_ = std::move(fresh);
     if (upstreams_changed) {
         for (auto& w : workers_)
-            w->replace_forwarder(forwarder_factory_for(config_.upstream));
+            w->replace_forwarder(forwarder_factory_for(config_.upstream),
+                                 config_.upstream.forward_zones);
         log_upstreams();
     }
     spdlog::info("reload done");

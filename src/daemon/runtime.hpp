@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "residns/cache/answer_cache.hpp"
 #include "residns/config/daemon_config.hpp"
 #include "residns/server/worker.hpp"
 
@@ -36,6 +37,8 @@ private:
     boost::asio::io_context control_io_{1};
     boost::asio::signal_set stop_signals_;
     boost::asio::signal_set reload_signals_;
+    // Shared by every worker; declared before them so that it outlives them. Kept across reloads.
+    std::unique_ptr<cache::answer_cache> cache_;
     std::vector<std::unique_ptr<server::worker>> workers_;
 };
 

@@ -1,4 +1,4 @@
-// The query pipeline: policy checks, then forwarding and relaying.
+// The query pipeline: policy checks, the cache, coalescing of misses, forwarding and relaying.
 #include "residns/server/query_handler.hpp"
 
 #include <cstring>
@@ -8,9 +8,23 @@
 namespace residns::server {
 
 query_handler::query_handler(const settings& config, upstream::forwarder& forwarder,
-                             handler_counters& counters)
-    : settings_(config), forwarder_(&forwarder), counters_(counters), answer_buffer_(65535) {
+                             handler_counters& counters, cache_options cache)
+    : settings_(config),
+      forwarder_(&forwarder),
+      counters_(counters),
+      answer_buffer_(65535),
+      cache_(cache),
+      flights_(16, key_hash{&flight_hasher_}) {
     upstream_index_.records.reserve(64);
+}
+
+query_handler::~query_handler() = default;
+
+void query_handler::set_forward_zones(const std::vector<upstream::forward_zone>& zones) {
+    forward_zones_.clear();
+    for (const auto& zone : zones) {
+        if (auto name = wire::name::from_text(zone.zone)) forward_zones_.push_back(*name);
+    }
 }
 
 std::size_t query_handler::answer_error(std::span<const std::uint8_t> query,
@@ -58,17 +72,81 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
         return length > 0 ? handle_result::answer : handle_result::drop;
     }
 
+    const std::size_t limit =
+        via == transport::udp ? wire::udp_answer_limit(view, settings_.edns_udp_size) : 65535;
+    if (cache_.cache != nullptr) {
+        // The hot path: no heap allocation and no logging up to the return of a hit.
+        const cache::key k = cache::key::from_query(query, view);
+        cache::answer_target target{.query_packet = query,
+                                    .query = &view,
+                                    .limit = limit,
+                                    .our_udp_size = settings_.edns_udp_size,
+                                    .out = out,
+                                    .allow_stale = false};
+        const auto now = cache_.now();
+        auto found = cache_.cache->lookup(k, now, target);
+        const flight* in_flight = nullptr;
+        if (found.status == cache::lookup_status::miss && !flights_.empty()) {
+            auto it = flights_.find(k);
+            if (it != flights_.end()) {
+                in_flight = it->second.get();
+                // The upstream is already slow for this key: a stale answer now, if there is one.
+                if (in_flight->slow) {
+                    target.allow_stale = true;
+                    found = cache_.cache->lookup(k, now, target);
+                }
+            }
+        }
+        if (found.status != cache::lookup_status::miss) {
+            (found.status == cache::lookup_status::hit ? counters_.cache_hits
+                                                       : counters_.stale_answers)
+                .add();
+            if (found.prefetch_due) prefetch(k);
+            length = found.length;
+            return handle_result::answer;
+        }
+        counters_.cache_misses.add();
+        wire::rcode failure = wire::rcode::noerror;
+        if (!view.hdr.rd()) {
+            // Recursion not desired: the cache is all we have.
+            counters_.refused.add();
+            failure = wire::rcode::refused;
+        } else if ((in_flight != nullptr &&
+                    in_flight->waiters.size() >= cache_.max_waiters_per_key) ||
+                   (in_flight == nullptr && flights_.size() >= cache_.max_keys_in_flight)) {
+            counters_.coalesce_full.add();
+            counters_.servfail.add();
+            failure = wire::rcode::servfail;
+        }
+        if (failure != wire::rcode::noerror) {
+            length = answer_error(query, view, failure, out);
+            return length > 0 ? handle_result::answer : handle_result::drop;
+        }
+    }
+
     pending.view = view;
     pending.via = via;
-    pending.limit =
-        via == transport::udp ? wire::udp_answer_limit(view, settings_.edns_udp_size) : 65535;
+    pending.limit = limit;
     std::memcpy(pending.head.data(), query.data(), view.question.end_offset);
     return handle_result::forward;
 }
 
 void query_handler::forward(const pending_query& pending, reply_fn reply) {
-    counters_.forwarded.add();
     ++in_flight_;
+    if (cache_.cache == nullptr) return forward_uncached(pending, std::move(reply));
+    const cache::key k = cache::key::from_query(pending.head_bytes(), pending.view);
+    auto it = flights_.find(k);
+    if (it != flights_.end()) {
+        counters_.coalesced.add();
+        it->second->waiters.push_back({pending, std::move(reply)});
+        return;
+    }
+    // handle() checked the bounds just before; the new waiter makes the flight.
+    start_flight(k).waiters.push_back({pending, std::move(reply)});
+}
+
+void query_handler::forward_uncached(const pending_query& pending, reply_fn reply) {
+    counters_.forwarded.add();
     const auto& q = pending.view.question;
     upstream::forward_request request{
         .qname =
@@ -103,6 +181,133 @@ void query_handler::complete(const pending_query& pending, const upstream::forwa
     }
     counters_.answers.add();
     reply(out.first(length));
+}
+
+query_handler::flight& query_handler::start_flight(const cache::key& k) {
+    auto fresh = std::make_unique<flight>();
+    flight& f = *fresh;
+    f.serial = next_serial_++;
+    const std::uint64_t serial = f.serial;
+    flights_.emplace(k, std::move(fresh));
+    if (cache_.io != nullptr && cache_.cache->config().serve_stale) {
+        f.stale_timer = std::make_unique<boost::asio::steady_timer>(*cache_.io, cache_.stale_wait);
+        f.stale_timer->async_wait([this, k, serial](const boost::system::error_code& error) {
+            if (!error) on_stale_timer(k, serial);
+        });
+    }
+    counters_.forwarded.add();
+    // The key holds the lower-cased name; the forwarder applies its own 0x20 case.
+    upstream::forward_request request{
+        .qname = k.qname(),
+        .qtype = k.qtype(),
+        .qclass = k.qclass(),
+        .dnssec_ok = k.dnssec_ok(),
+        .checking_disabled = k.checking_disabled(),
+    };
+    // The forwarder never calls back from inside forward(), so `f` is still valid on return.
+    forwarder_->forward(request, [this, k, serial](const upstream::forward_result& result) {
+        on_upstream(k, serial, result);
+    });
+    return f;
+}
+
+void query_handler::prefetch(const cache::key& k) {
+    if (flights_.size() >= cache_.max_keys_in_flight || flights_.contains(k)) return;
+    counters_.prefetches.add();
+    start_flight(k);
+}
+
+const wire::name* query_handler::bailiwick_for(const cache::key& k) const {
+    if (forward_zones_.empty()) return nullptr;
+    const auto qname = wire::name::from_wire(k.qname());
+    if (!qname) return nullptr;
+    const wire::name* best = nullptr;
+    for (const auto& zone : forward_zones_) {
+        if (qname->is_subdomain_of(zone) && (best == nullptr || zone.size() > best->size())) {
+            best = &zone;
+        }
+    }
+    return best;
+}
+
+std::size_t query_handler::cached_answer_for(const cache::key& k, const pending_query& pending) {
+    const cache::answer_target target{.query_packet = pending.head_bytes(),
+                                      .query = &pending.view,
+                                      .limit = pending.limit,
+                                      .our_udp_size = settings_.edns_udp_size,
+                                      .out = answer_buffer_,
+                                      .allow_stale = true};
+    const auto found = cache_.cache->lookup(k, cache_.now(), target);
+    if (found.status == cache::lookup_status::miss) return 0;
+    (found.status == cache::lookup_status::hit ? counters_.cache_hits : counters_.stale_answers)
+        .add();
+    return found.length;
+}
+
+void query_handler::reply_servfail(const pending_query& pending, const reply_fn& reply) {
+    counters_.servfail.add();
+    const std::size_t length = answer_error(pending.head_bytes(), pending.view,
+                                            wire::rcode::servfail, answer_buffer_);
+    counters_.answers.add();
+    reply(std::span<const std::uint8_t>(answer_buffer_).first(length));
+}
+
+void query_handler::on_upstream(const cache::key& k, std::uint64_t serial,
+                                const upstream::forward_result& result) {
+    auto it = flights_.find(k);
+    if (it == flights_.end() || it->second->serial != serial) return;
+    const std::unique_ptr<flight> done = std::move(it->second);
+    flights_.erase(it);
+    done->stale_timer.reset();  // cancels it
+
+    const bool answered =
+        result.status == upstream::forward_status::answered &&
+        wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none;
+    if (answered) {
+        cache_.cache->insert(result.answer, upstream_index_, k, cache_.now(), bailiwick_for(k));
+    }
+    std::span<std::uint8_t> out(answer_buffer_);
+    for (auto& w : done->waiters) {
+        --in_flight_;
+        std::size_t length = 0;
+        if (answered) {
+            length = wire::write_relayed_response(result.answer, upstream_index_,
+                                                  w.pending.head_bytes(), w.pending.view,
+                                                  w.pending.limit, settings_.edns_udp_size, out);
+        } else {
+            // The upstreams failed: expired data beats SERVFAIL (RFC 8767).
+            length = cached_answer_for(k, w.pending);
+        }
+        if (length == 0) {
+            reply_servfail(w.pending, w.reply);
+            continue;
+        }
+        if ((out[2] & 0x02) != 0) counters_.truncated.add();
+        counters_.answers.add();
+        w.reply(out.first(length));
+    }
+}
+
+void query_handler::on_stale_timer(const cache::key& k, std::uint64_t serial) {
+    auto it = flights_.find(k);
+    if (it == flights_.end() || it->second->serial != serial) return;
+    flight& f = *it->second;
+    f.slow = true;
+    // Answer the waiters that have stale data; the others keep waiting for the upstream.
+    auto& waiters = f.waiters;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < waiters.size(); ++i) {
+        const std::size_t length = cached_answer_for(k, waiters[i].pending);
+        if (length == 0) {
+            if (kept != i) waiters[kept] = std::move(waiters[i]);
+            ++kept;
+            continue;
+        }
+        --in_flight_;
+        counters_.answers.add();
+        waiters[i].reply(std::span<const std::uint8_t>(answer_buffer_).first(length));
+    }
+    waiters.resize(kept);
 }
 
 }  // namespace residns::server

@@ -16,10 +16,13 @@ boost::asio::ip::address parse_listen_address(const std::string& text) {
 }
 
 worker::worker(const settings& config, const std::vector<bound_address>& bind_to,
-               const forwarder_factory& make_forwarder)
+               const forwarder_factory& make_forwarder, cache::answer_cache* cache,
+               const std::vector<upstream::forward_zone>& forward_zones)
     : work_(io_.get_executor()), settings_(config) {
     forwarder_ = make_forwarder(io_);
-    handler_ = std::make_unique<query_handler>(settings_, *forwarder_, handler_counters_);
+    handler_ = std::make_unique<query_handler>(settings_, *forwarder_, handler_counters_,
+                                               cache_options{.cache = cache, .io = &io_});
+    handler_->set_forward_zones(forward_zones);
     for (const auto& where : bind_to) {
         auto udp = std::make_shared<udp_listener>(
             io_, boost::asio::ip::udp::endpoint(where.address, where.port), *handler_,
@@ -90,10 +93,13 @@ void worker::join() {
     if (thread_.joinable()) thread_.join();
 }
 
-void worker::replace_forwarder(forwarder_factory make_forwarder) {
-    boost::asio::post(io_, [this, make = std::move(make_forwarder)] {
+void worker::replace_forwarder(forwarder_factory make_forwarder,
+                               std::vector<upstream::forward_zone> forward_zones) {
+    boost::asio::post(io_, [this, make = std::move(make_forwarder),
+                            zones = std::move(forward_zones)] {
         auto fresh = make(io_);
         handler_->set_forwarder(*fresh);
+        handler_->set_forward_zones(zones);
         if (forwarder_) retired_forwarders_.push_back(std::move(forwarder_));
         forwarder_ = std::move(fresh);
         // Old forwarders are kept until shutdown: their queries finish within their budget and

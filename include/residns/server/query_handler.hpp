@@ -1,6 +1,25 @@
 // The query pipeline of one worker: parse the client's header, question and OPT; apply policy
-// (malformed, opcode, EDNS version, zone transfers); answer now or hand the question to the
-// forwarder and relay its answer. Local zones and the cache slot in before the forwarder.
+// (malformed, opcode, EDNS version, zone transfers); answer from the cache, or hand the question
+// to the forwarder and relay its answer. Local zones slot in before the cache.
+//
+// With a cache (cache_options::cache, shared by all workers):
+//  - A hit, fresh or stale (the cache answers stale on its own while an upstream is known to be
+//    failing), is answered from handle() at once: no heap allocation, no log line. A hit that the
+//    cache marks prefetch_due starts a background refresh of the key (no client waits on it).
+//  - RD=0 queries are answered from the cache only; a miss gets REFUSED.
+//  - Misses are coalesced per worker: a table key -> waiters. The first miss sends one upstream
+//    query; identical misses on this worker only join it. A key holds at most
+//    max_waiters_per_key waiters and the table at most max_keys_in_flight keys; beyond either
+//    bound the query gets SERVFAIL at once (a flood of one name or of many names costs neither
+//    unbounded memory nor unbounded upstream queries). Workers do not share the table, so up to
+//    one upstream query per worker may be in flight for one key.
+//  - The upstream's answer is indexed, stored in the cache (for a name under a forward zone with
+//    that zone, the longest match, as bailiwick) and relayed to every waiter with its own ID,
+//    question case, size limit and OPT.
+//  - Serve-stale (RFC 8767): when the upstream has not answered within stale_wait (1.8 s), the
+//    waiters that have an expired entry in its stale window get it (TTL 30) and later misses of
+//    that key get it at once; when the upstream fails, every waiter gets the stale entry if there
+//    is one, else SERVFAIL. The upstream query keeps running and its answer refreshes the cache.
 //
 // Threading: one query_handler per worker, used only on that worker's thread.
 #pragma once
@@ -10,8 +29,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
+#include <unordered_map>
 #include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "residns/cache/answer_cache.hpp"
+#include "residns/cache/key.hpp"
 
 #include "residns/server/counters.hpp"
 #include "residns/server/settings.hpp"
@@ -42,12 +69,28 @@ enum class handle_result : std::uint8_t {
     forward,  // `pending` is filled: call forward() with a way to reply
 };
 
+// How the handler uses the cache. Without a cache every query that passes policy is forwarded.
+struct cache_options {
+    cache::answer_cache* cache = nullptr;
+    // Runs the serve-stale timers (the worker's io_context). Without one, stale answers are given
+    // only when the upstream fails, not when it is slow.
+    boost::asio::io_context* io = nullptr;
+    std::chrono::milliseconds stale_wait{1800};
+    std::size_t max_waiters_per_key = 128;
+    std::size_t max_keys_in_flight = 10000;
+    // The clock given to the cache; tests replace it.
+    cache::time_point (*now)() = +[] { return std::chrono::steady_clock::now(); };
+};
+
 class query_handler {
 public:
     using reply_fn = std::function<void(std::span<const std::uint8_t> answer)>;
 
     query_handler(const settings& config, upstream::forwarder& forwarder,
-                  handler_counters& counters);
+                  handler_counters& counters, cache_options cache = {});
+    ~query_handler();
+    query_handler(const query_handler&) = delete;
+    query_handler& operator=(const query_handler&) = delete;
 
     // Handles one query. On `answer` the answer is in out[0, length).
     handle_result handle(std::span<const std::uint8_t> query, transport via,
@@ -64,9 +107,41 @@ public:
     // Replaces the forwarder (after a reload); queries in flight on the old one still complete.
     void set_forwarder(upstream::forwarder& forwarder) { forwarder_ = &forwarder; }
 
+    // The forward zones (names), used as the bailiwick of answers for names under them.
+    void set_forward_zones(const std::vector<upstream::forward_zone>& zones);
+
+    // Keys with an upstream query in flight (coalescing table size).
+    std::size_t keys_in_flight() const { return flights_.size(); }
+
 private:
+    struct waiter {
+        pending_query pending;
+        reply_fn reply;
+    };
+    // One upstream query for a key and the clients waiting for it.
+    struct flight {
+        std::uint64_t serial = 0;
+        std::vector<waiter> waiters;
+        std::unique_ptr<boost::asio::steady_timer> stale_timer;
+        bool slow = false;  // stale_wait has passed without an answer
+    };
+    struct key_hash {
+        const cache::key_hasher* hasher;
+        std::size_t operator()(const cache::key& k) const { return (*hasher)(k); }
+    };
+
+    void forward_uncached(const pending_query& pending, reply_fn reply);
     void complete(const pending_query& pending, const upstream::forward_result& result,
                   const reply_fn& reply);
+    flight& start_flight(const cache::key& k);
+    void prefetch(const cache::key& k);
+    void on_upstream(const cache::key& k, std::uint64_t serial,
+                     const upstream::forward_result& result);
+    void on_stale_timer(const cache::key& k, std::uint64_t serial);
+    // The stale (or fresh) cached answer for a waiter in answer_buffer_; 0 if there is none.
+    std::size_t cached_answer_for(const cache::key& k, const pending_query& pending);
+    void reply_servfail(const pending_query& pending, const reply_fn& reply);
+    const wire::name* bailiwick_for(const cache::key& k) const;
     std::size_t answer_error(std::span<const std::uint8_t> query, const wire::query_view& view,
                              wire::rcode code, std::span<std::uint8_t> out);
 
@@ -76,6 +151,11 @@ private:
     std::size_t in_flight_ = 0;
     wire::packet_index upstream_index_;
     std::vector<std::uint8_t> answer_buffer_;
+    cache_options cache_;
+    std::vector<wire::name> forward_zones_;
+    cache::key_hasher flight_hasher_;
+    std::unordered_map<cache::key, std::unique_ptr<flight>, key_hash> flights_;
+    std::uint64_t next_serial_ = 1;
 };
 
 }  // namespace residns::server

@@ -1,6 +1,6 @@
 // A worker: one thread with its own io_context, forwarder, query handler, UDP sockets and TCP
-// acceptors (SO_REUSEPORT on every listen address). Workers share nothing mutable but the cache
-// (later) and read only their own counters on the hot path.
+// acceptors (SO_REUSEPORT on every listen address). Workers share nothing mutable but the answer
+// cache (thread-safe, owned by the daemon) and read only their own counters on the hot path.
 //
 // Threading: construct and destroy on the controlling thread while the worker's thread is not
 // running; everything else runs on the worker's thread (use post() to reach it).
@@ -39,8 +39,11 @@ class worker {
 public:
     // Binds every listen address (UDP and TCP). `bind_to` gives the concrete ports (a config port
     // of 0 is resolved by the first worker and reused by the others). Throws on bind failures.
+    // `cache` (may be null: no caching) must outlive the worker; `forward_zones` are the
+    // bailiwicks of cached answers.
     worker(const settings& config, const std::vector<bound_address>& bind_to,
-           const forwarder_factory& make_forwarder);
+           const forwarder_factory& make_forwarder, cache::answer_cache* cache = nullptr,
+           const std::vector<upstream::forward_zone>& forward_zones = {});
     ~worker();
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
@@ -54,8 +57,10 @@ public:
     void drain(std::chrono::milliseconds deadline);
     void join();
 
-    // Replaces the forwarder (configuration reload); runs on the worker's thread.
-    void replace_forwarder(forwarder_factory make_forwarder);
+    // Replaces the forwarder and the forward zones (configuration reload); runs on the worker's
+    // thread.
+    void replace_forwarder(forwarder_factory make_forwarder,
+                           std::vector<upstream::forward_zone> forward_zones = {});
 
     const handler_counters& counters() const { return handler_counters_; }
     const transport_counters& transport() const { return transport_counters_; }
