@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "residns/wire/message_builder.hpp"
 #include "residns/wire/response.hpp"
 
 namespace residns::server {
@@ -265,6 +266,8 @@ void query_handler::on_upstream(const cache::key& k, std::uint64_t serial,
         wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none;
     if (answered) {
         cache_.cache->insert(result.answer, upstream_index_, k, cache_.now(), bailiwick_for(k));
+    } else if (result.status == upstream::forward_status::failed) {
+        remember_failure(k);
     }
     std::span<std::uint8_t> out(answer_buffer_);
     for (auto& w : done->waiters) {
@@ -286,6 +289,21 @@ void query_handler::on_upstream(const cache::key& k, std::uint64_t serial,
         counters_.answers.add();
         w.reply(out.first(length));
     }
+}
+
+void query_handler::remember_failure(const cache::key& k) {
+    // The upstreams failed (SERVFAIL, REFUSED or no answer in time): the cache keeps that for
+    // servfail_ttl, so the upstreams are not asked again for every query, and marks an expired
+    // entry as servable stale without asking (RFC 8767 section 5). The forwarder hands over no
+    // packet on failure, so the SERVFAIL is written here.
+    std::array<std::uint8_t, wire::header::size + wire::max_name_length + 4> packet{};
+    wire::message_builder b(packet);
+    b.hdr().flags = 0x8182;  // QR, RD, RA, SERVFAIL
+    if (k.checking_disabled()) b.hdr().set_flag(wire::header_flag::cd, true);
+    if (!b.add_question(k.qname(), k.qtype(), k.qclass())) return;
+    const std::span<const std::uint8_t> servfail(packet.data(), b.finish());
+    if (wire::index_packet(servfail, upstream_index_) != wire::parse_error::none) return;
+    cache_.cache->insert(servfail, upstream_index_, k, cache_.now());
 }
 
 void query_handler::on_stale_timer(const cache::key& k, std::uint64_t serial) {

@@ -5,6 +5,7 @@ when the upstream black-holes, and prefetch of a popular name before it expires.
 Every test runs one worker (threads: 1), so coalescing (per worker) covers every query."""
 
 import random
+import signal
 import select
 import socket
 import time
@@ -169,3 +170,17 @@ def test_prefetch_refreshes_a_popular_name_before_it_expires(residns_factory, up
     assert a_texts(r) == {f"{name}. A 192.0.2.11"}
     assert min(seen_ttls) >= 1, seen_ttls
     assert len(upstream.queries_for(name, "A")) == 2
+
+
+def test_cache_survives_a_reload(residns_factory, upstream):
+    d = residns_factory(upstreams=[upstream], threads=1)
+    upstream.answer("kept.example.com", "A", ["kept.example.com. 300 IN A 192.0.2.30"])
+    dnsclient.udp(d.server, "kept.example.com", "A", edns=0)
+    d.signal(signal.SIGHUP)
+    deadline = time.monotonic() + 3
+    while "reload done" not in d.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "reload done" in d.log_text()
+    r = dnsclient.udp(d.server, "kept.example.com", "A", edns=0)
+    assert a_texts(r) == {"kept.example.com. A 192.0.2.30"}
+    assert len(upstream.queries_for("kept.example.com", "A")) == 1

@@ -234,6 +234,30 @@ TEST_F(QueryHandlerCacheTest, UpstreamFailureWithoutStaleEntryGivesServfail) {
     EXPECT_EQ(parse_answer(answers_[0]).index.hdr.rcode_low(), 2);
 }
 
+TEST_F(QueryHandlerCacheTest, FailureIsRememberedForServfailTtlWithoutAskingAgain) {
+    ASSERT_FALSE(ask(make_query("failing.example.", 13)));
+    forwarder_.fail(0);
+    const auto remembered = ask(make_query("failing.example.", 14));
+    ASSERT_TRUE(remembered);
+    EXPECT_EQ(parse_answer(*remembered).index.hdr.rcode_low(), 2);
+    EXPECT_EQ(parse_answer(*remembered).index.hdr.id, 14);
+    EXPECT_EQ(forwarder_.requests.size(), 1U);
+    fake_now += 6s;  // past servfail_ttl (5 s)
+    EXPECT_FALSE(ask(make_query("failing.example.", 15)));
+    EXPECT_EQ(forwarder_.requests.size(), 2U);
+}
+
+TEST_F(QueryHandlerCacheTest, FailureOverStaleEntryServesStaleWithoutAskingAgain) {
+    prime("flaky.example.", 60);
+    fake_now += 120s;
+    ASSERT_FALSE(ask(make_query("flaky.example.", 16)));
+    forwarder_.fail(1);
+    const auto stale = ask(make_query("flaky.example.", 17));
+    ASSERT_TRUE(stale);
+    EXPECT_EQ(parse_answer(*stale).index.answers()[0].ttl, 30U);
+    EXPECT_EQ(forwarder_.requests.size(), 2U);
+}
+
 TEST_F(QueryHandlerCacheTest, SlowUpstreamGetsStaleAnswerAfterStaleWaitAndStillRefreshes) {
     prime("slow.example.", 60);
     fake_now += 120s;

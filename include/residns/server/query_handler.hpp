@@ -20,6 +20,8 @@
 //    waiters that have an expired entry in its stale window get it (TTL 30) and later misses of
 //    that key get it at once; when the upstream fails, every waiter gets the stale entry if there
 //    is one, else SERVFAIL. The upstream query keeps running and its answer refreshes the cache.
+//    A failure is stored in the cache as a SERVFAIL (kept servfail_ttl, 5 s): during that time the
+//    key is answered from the cache (stale data if any, else SERVFAIL) without asking upstream.
 //
 // Threading: one query_handler per worker, used only on that worker's thread.
 #pragma once
@@ -138,6 +140,7 @@ private:
     void on_upstream(const cache::key& k, std::uint64_t serial,
                      const upstream::forward_result& result);
     void on_stale_timer(const cache::key& k, std::uint64_t serial);
+    void remember_failure(const cache::key& k);
     // The stale (or fresh) cached answer for a waiter in answer_buffer_; 0 if there is none.
     std::size_t cached_answer_for(const cache::key& k, const pending_query& pending);
     void reply_servfail(const pending_query& pending, const reply_fn& reply);
