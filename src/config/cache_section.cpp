@@ -89,9 +89,9 @@ void read_cache(const field& value, reader& r, cache::settings& out) {
         const field* at = seen.find("min_ttl");
         if (at == nullptr) at = seen.find("max_ttl");
         if (at == nullptr) return;
-        r.error(at->mark, cat({"cache: min_ttl (", std::to_string(out.min_ttl),
-                               "s) must not be larger than max_ttl (",
-                               std::to_string(out.max_ttl), "s)"}));
+        r.error(at->mark,
+                cat({"cache: min_ttl (", std::to_string(out.min_ttl),
+                     "s) must not be larger than max_ttl (", std::to_string(out.max_ttl), "s)"}));
     }
 }
 

@@ -158,7 +158,8 @@ parse_result<std::uint64_t> parse_size(std::string_view text, std::uint64_t min,
     } else if (unit == "GiB") {
         multiplier = std::uint64_t{1} << 30;
     } else if (!unit.empty()) {
-        return fail<std::uint64_t>(cat({"unknown unit ", quoted(unit), " in ", quoted(text), hint}));
+        return fail<std::uint64_t>(
+            cat({"unknown unit ", quoted(unit), " in ", quoted(text), hint}));
     }
     const auto number = parse_unsigned(text.substr(0, digits), 0, max / multiplier);
     const auto range = cat({std::to_string(min), "..", std::to_string(max), " bytes"});

@@ -247,8 +247,8 @@ std::size_t query_handler::cached_answer_for(const cache::key& k, const pending_
 
 void query_handler::reply_servfail(const pending_query& pending, const reply_fn& reply) {
     counters_.servfail.add();
-    const std::size_t length = answer_error(pending.head_bytes(), pending.view,
-                                            wire::rcode::servfail, answer_buffer_);
+    const std::size_t length =
+        answer_error(pending.head_bytes(), pending.view, wire::rcode::servfail, answer_buffer_);
     counters_.answers.add();
     reply(std::span<const std::uint8_t>(answer_buffer_).first(length));
 }

@@ -95,8 +95,7 @@ void worker::join() {
 
 void worker::replace_forwarder(forwarder_factory make_forwarder,
                                std::vector<upstream::forward_zone> forward_zones) {
-    boost::asio::post(io_, [this, make = std::move(make_forwarder),
-                            zones = std::move(forward_zones)] {
+    auto replace = [this, make = std::move(make_forwarder), zones = std::move(forward_zones)] {
         auto fresh = make(io_);
         handler_->set_forwarder(*fresh);
         handler_->set_forward_zones(zones);
@@ -105,7 +104,8 @@ void worker::replace_forwarder(forwarder_factory make_forwarder,
         // Old forwarders are kept until shutdown: their queries finish within their budget and
         // reloads are rare. Bound the list so a reload loop cannot grow it without limit.
         if (retired_forwarders_.size() > 8) retired_forwarders_.erase(retired_forwarders_.begin());
-    });
+    };
+    boost::asio::post(io_, std::move(replace));
 }
 
 }  // namespace residns::server

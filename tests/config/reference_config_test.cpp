@@ -55,9 +55,11 @@ TEST(ReferenceConfig, DocumentsEveryKey) {
     for (const auto* key :
          {"listen:", "threads:", "edns_buffer_size:", "tcp:", "idle_timeout:", "max_in_flight:",
           "max_connections:", "upstreams:", "forward_zones:", "zone:", "forwarding:",
-          "try_timeout:", "total_timeout:", "down_interval:", "resolv_conf:", "log:", "level:",
-          "cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:", "servfail_ttl:",
-          "serve_stale:", "stale_max_age:", "prefetch:"}) {
+          "try_timeout:", "total_timeout:", "down_interval:", "resolv_conf:", "log:", "level:"}) {
+        EXPECT_THAT(text, ::testing::HasSubstr(key));
+    }
+    for (const auto* key : {"cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:",
+                            "servfail_ttl:", "serve_stale:", "stale_max_age:", "prefetch:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
 }

@@ -47,8 +47,7 @@ bytes make_upstream_answer(const testing::recorded_request& request, std::uint32
     b.hdr().id = 0xBEEF;
     b.hdr().flags = 0x8180;
     b.add_question(request.qname, request.qtype, request.qclass);
-    b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in,
-                   ttl);
+    b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in, ttl);
     std::uint8_t address[4] = {192, 0, 2, last_octet};
     b.put_bytes(address);
     b.end_record();

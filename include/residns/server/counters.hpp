@@ -34,12 +34,12 @@ struct handler_counters {
     counter truncated;  // answered with TC=1
     counter answers;    // answers handed to a transport
     // With a cache:
-    counter cache_hits;      // answered fresh from the cache
-    counter cache_misses;    // not in the cache (or only stale while the upstream is not asked)
-    counter stale_answers;   // answered with expired data (RFC 8767)
-    counter prefetches;      // background refreshes started
-    counter coalesced;       // misses that joined an upstream query already in flight
-    counter coalesce_full;   // SERVFAIL because a key or the coalescing table was at its bound
+    counter cache_hits;     // answered fresh from the cache
+    counter cache_misses;   // not in the cache (or only stale while the upstream is not asked)
+    counter stale_answers;  // answered with expired data (RFC 8767)
+    counter prefetches;     // background refreshes started
+    counter coalesced;      // misses that joined an upstream query already in flight
+    counter coalesce_full;  // SERVFAIL because a key or the coalescing table was at its bound
 };
 
 struct transport_counters {

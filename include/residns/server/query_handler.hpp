@@ -41,7 +41,6 @@
 
 #include "residns/cache/answer_cache.hpp"
 #include "residns/cache/key.hpp"
-
 #include "residns/server/counters.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/forwarder.hpp"
