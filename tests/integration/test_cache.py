@@ -184,3 +184,16 @@ def test_cache_survives_a_reload(residns_factory, upstream):
     r = dnsclient.udp(d.server, "kept.example.com", "A", edns=0)
     assert a_texts(r) == {"kept.example.com. A 192.0.2.30"}
     assert len(upstream.queries_for("kept.example.com", "A")) == 1
+
+
+def test_rd0_query_is_answered_from_cache_only(residns_factory, upstream):
+    d = residns_factory(upstreams=[upstream], threads=1)
+    upstream.answer("rd.example.com", "A", ["rd.example.com. 300 IN A 192.0.2.40"])
+    miss = dnsclient.udp(d.server, "rd.example.com", "A", edns=0, rd=False)
+    assert miss.rcode() == dns.rcode.REFUSED
+    assert not upstream.queries_for("rd.example.com", "A")
+    dnsclient.udp(d.server, "rd.example.com", "A", edns=0)
+    hit = dnsclient.udp(d.server, "rd.example.com", "A", edns=0, rd=False)
+    assert hit.rcode() == dns.rcode.NOERROR
+    assert a_texts(hit) == {"rd.example.com. A 192.0.2.40"}
+    assert len(upstream.queries_for("rd.example.com", "A")) == 1

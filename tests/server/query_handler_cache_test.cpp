@@ -279,6 +279,36 @@ TEST_F(QueryHandlerCacheTest, SlowUpstreamGetsStaleAnswerAfterStaleWaitAndStillR
     EXPECT_EQ(parse_answer(*fresh).index.answers()[0].ttl, 600U);
 }
 
+TEST_F(QueryHandlerCacheTest, ForwardZoneIsTheBailiwickOfCachedAnswers) {
+    handler_->set_forward_zones({{"corp.example.", {}}, {"example.", {}}});
+    ASSERT_FALSE(ask(make_query("host.corp.example.", 30)));
+    // The upstream adds an unsolicited record outside the zone.
+    const auto& request = forwarder_.requests[0];
+    bytes buffer(4096);
+    wire::message_builder b(buffer);
+    b.hdr().id = 0xBEEF;
+    b.hdr().flags = 0x8180;
+    b.add_question(request.qname, request.qtype, request.qclass);
+    b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in, 300);
+    const std::uint8_t good[4] = {10, 0, 0, 1};
+    b.put_bytes(good);
+    b.end_record();
+    const auto outside = wire::name::from_text("www.bank.test.").value();
+    b.begin_record(wire::section::additional, outside.wire(), wire::rr_type::a, wire::rr_class::in,
+                   300);
+    const std::uint8_t evil[4] = {203, 0, 113, 66};
+    b.put_bytes(evil);
+    b.end_record();
+    buffer.resize(b.finish());
+    forwarder_.answer(0, buffer);
+
+    const auto cached = ask(make_query("host.corp.example.", 31));
+    ASSERT_TRUE(cached);
+    const auto v = parse_answer(*cached);
+    EXPECT_EQ(v.index.hdr.ancount, 1);
+    EXPECT_EQ(v.index.hdr.arcount, 1);  // only our OPT: the out-of-zone record was not stored
+}
+
 TEST_F(QueryHandlerCacheTest, PrefetchTriggersOneBackgroundForward) {
     prime("prefetch.example.", 100);
     fake_now += 1s;
