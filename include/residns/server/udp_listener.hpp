@@ -37,11 +37,18 @@ private:
     static constexpr std::size_t receive_size = 4096;
     static constexpr std::size_t control_size = 64;
 
+    // Ancillary data must be aligned for cmsghdr.
+    struct alignas(cmsghdr) control_buffer {
+        std::array<unsigned char, control_size> bytes{};
+        unsigned char* data() { return bytes.data(); }
+        const unsigned char* data() const { return bytes.data(); }
+    };
+
     // Where a datagram came from and which local address it was sent to.
     struct peer {
         sockaddr_storage address{};
         socklen_t address_length = 0;
-        std::array<unsigned char, control_size> control{};  // our reply's IP_PKTINFO, if any
+        control_buffer control;  // our reply's IP_PKTINFO, if any
         std::size_t control_length = 0;
     };
 
@@ -59,7 +66,7 @@ private:
     std::array<std::array<std::uint8_t, receive_size>, batch_size> in_{};
     std::array<std::array<std::uint8_t, receive_size>, batch_size> out_{};
     std::array<peer, batch_size> peers_{};
-    std::array<std::array<unsigned char, control_size>, batch_size> in_control_{};
+    std::array<control_buffer, batch_size> in_control_{};
 };
 
 }  // namespace residns::server
