@@ -28,14 +28,16 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (check_only) {
-        for (const auto& w : loaded.warnings) std::fprintf(stderr, "warning: %s\n", w.to_string().c_str());
+        for (const auto& w : loaded.warnings)
+            std::fprintf(stderr, "warning: %s\n", w.to_string().c_str());
         std::fprintf(stderr, "%s: configuration is valid\n", config_path.c_str());
         return 0;
     }
 
     residns::daemon::init_logging();
     residns::daemon::set_log_level(loaded.config->log.level);
-    for (const auto& w : loaded.warnings) spdlog::warn("{}", w.to_string());
+    for (const auto& w : loaded.warnings)
+        spdlog::warn("{}", w.to_string());
     try {
         residns::upstream::cares_library library;
         residns::daemon::runtime daemon(config_path, std::move(*loaded.config));
