@@ -8,14 +8,15 @@
 namespace residns::wire {
 namespace {
 
-constexpr std::array<std::pair<std::uint16_t, std::string_view>, 42> type_names{{
-    {1, "A"},      {2, "NS"},     {3, "MD"},      {4, "MF"},     {5, "CNAME"},       {6, "SOA"},
-    {7, "MB"},     {8, "MG"},     {9, "MR"},      {10, "NULL"},  {11, "WKS"},        {12, "PTR"},
-    {13, "HINFO"}, {14, "MINFO"}, {15, "MX"},     {16, "TXT"},   {17, "RP"},         {18, "AFSDB"},
-    {24, "SIG"},   {25, "KEY"},   {28, "AAAA"},   {29, "LOC"},   {33, "SRV"},        {35, "NAPTR"},
-    {36, "KX"},    {37, "CERT"},  {39, "DNAME"},  {41, "OPT"},   {43, "DS"},         {44, "SSHFP"},
-    {46, "RRSIG"}, {47, "NSEC"},  {48, "DNSKEY"}, {50, "NSEC3"}, {51, "NSEC3PARAM"}, {52, "TLSA"},
-    {64, "SVCB"},  {65, "HTTPS"}, {250, "TSIG"},  {252, "AXFR"}, {255, "ANY"},       {257, "CAA"},
+constexpr std::array<std::pair<std::uint16_t, std::string_view>, 45> type_names{{
+    {1, "A"},      {2, "NS"},          {3, "MD"},     {4, "MF"},     {5, "CNAME"},  {6, "SOA"},
+    {7, "MB"},     {8, "MG"},          {9, "MR"},     {10, "NULL"},  {11, "WKS"},   {12, "PTR"},
+    {13, "HINFO"}, {14, "MINFO"},      {15, "MX"},    {16, "TXT"},   {17, "RP"},    {18, "AFSDB"},
+    {21, "RT"},    {24, "SIG"},        {26, "PX"},    {25, "KEY"},   {28, "AAAA"},  {29, "LOC"},
+    {30, "NXT"},   {33, "SRV"},        {35, "NAPTR"}, {36, "KX"},    {37, "CERT"},  {39, "DNAME"},
+    {41, "OPT"},   {43, "DS"},         {44, "SSHFP"}, {46, "RRSIG"}, {47, "NSEC"},  {48, "DNSKEY"},
+    {50, "NSEC3"}, {51, "NSEC3PARAM"}, {52, "TLSA"},  {64, "SVCB"},  {65, "HTTPS"}, {250, "TSIG"},
+    {252, "AXFR"}, {255, "ANY"},       {257, "CAA"},
 }};
 
 constexpr std::array<std::pair<std::uint16_t, std::string_view>, 5> class_names{

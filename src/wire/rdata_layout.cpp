@@ -59,6 +59,9 @@ constexpr field_desc tlsa_fields[] = {
 constexpr field_desc svcb_fields[] = {
     {k::u16, "priority"}, {k::name, "target"}, {k::svc_params, "params"}};
 constexpr field_desc caa_fields[] = {{k::u8, "flags"}, {k::tag, "tag"}, {k::text_to_end, "value"}};
+constexpr field_desc px_fields[] = {
+    {k::u16, "preference"}, {k::name, "map822"}, {k::name, "mapx400"}};
+constexpr field_desc nxt_fields[] = {{k::name, "next"}, {k::hex, "type bitmap"}};
 constexpr field_desc opaque_fields[] = {{k::opaque, "data"}};
 
 constexpr std::uint16_t type_md = 3;
@@ -69,6 +72,10 @@ constexpr std::uint16_t type_mr = 9;
 constexpr std::uint16_t type_minfo = 14;
 constexpr std::uint16_t type_rp = 17;
 constexpr std::uint16_t type_afsdb = 18;
+constexpr std::uint16_t type_rt = 21;
+constexpr std::uint16_t type_sig = 24;
+constexpr std::uint16_t type_px = 26;
+constexpr std::uint16_t type_nxt = 30;
 constexpr std::uint16_t type_kx = 36;
 constexpr std::uint16_t type_nsec3param = 51;
 
@@ -89,7 +96,11 @@ constexpr rdata_layout layouts[] = {
     {rr_type::txt, txt_fields},
     {type_rp, rp_fields},
     {type_afsdb, preference_name},
+    {type_rt, preference_name},
+    {type_sig, rrsig_fields},
+    {type_px, px_fields},
     {rr_type::aaaa, aaaa_fields},
+    {type_nxt, nxt_fields},
     {rr_type::srv, srv_fields},
     {rr_type::naptr, naptr_fields},
     {type_kx, preference_name},
