@@ -142,12 +142,11 @@ void udp_listener::on_readable() {
             }
             capture_destination(h, from);
             std::size_t length = 0;
-            pending_query pending;
             auto query =
                 std::span<const std::uint8_t>(in_[static_cast<std::size_t>(i)].data(),
                                               messages[static_cast<std::size_t>(i)].msg_len);
             handle_result result =
-                handler_.handle(query, transport::udp, out_[reply_count], length, pending);
+                handler_.handle(query, transport::udp, out_[reply_count], length, pending_);
             if (result == handle_result::answer) {
                 reply_vectors[reply_count] = {out_[reply_count].data(), length};
                 msghdr& r = replies[reply_count].msg_hdr;
@@ -162,8 +161,8 @@ void udp_listener::on_readable() {
                 }
                 ++reply_count;
             } else if (result == handle_result::forward) {
-                handler_.forward(pending, [weak = weak_from_this(),
-                                           to = from](std::span<const std::uint8_t> answer) {
+                handler_.forward(pending_, [weak = weak_from_this(),
+                                            to = from](std::span<const std::uint8_t> answer) {
                     if (auto self = weak.lock()) self->send_one(answer, to);
                 });
             }

@@ -67,6 +67,8 @@ private:
     std::array<std::array<std::uint8_t, receive_size>, batch_size> out_{};
     std::array<peer, batch_size> peers_{};
     std::array<control_buffer, batch_size> in_control_{};
+    // Reused for every datagram: handle() fills what it needs, so no per-packet initialisation.
+    pending_query pending_;
 };
 
 }  // namespace residns::server
