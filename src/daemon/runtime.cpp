@@ -64,9 +64,11 @@ void runtime::start() {
     }
     auto make_forwarder = forwarder_factory_for(config_.upstream);
     cache_ = std::make_unique<cache::answer_cache>(config_.cache);
+    flights_ = std::make_unique<server::flight_registry>();
     for (std::size_t i = 0; i < threads; ++i) {
-        workers_.push_back(std::make_unique<server::worker>(
-            config_.server, bind_to, make_forwarder, cache_.get(), config_.upstream.forward_zones));
+        workers_.push_back(
+            std::make_unique<server::worker>(config_.server, bind_to, make_forwarder, cache_.get(),
+                                             config_.upstream.forward_zones, flights_.get()));
         // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
         if (i == 0) bind_to = workers_.front()->bound();
     }

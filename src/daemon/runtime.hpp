@@ -39,6 +39,7 @@ private:
     boost::asio::signal_set reload_signals_;
     // Shared by every worker; declared before them so that it outlives them. Kept across reloads.
     std::unique_ptr<cache::answer_cache> cache_;
+    std::unique_ptr<server::flight_registry> flights_;
     std::vector<std::unique_ptr<server::worker>> workers_;
 };
 

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include <boost/asio/post.hpp>
+
 #include "residns/wire/message_builder.hpp"
 #include "residns/wire/response.hpp"
 
@@ -17,6 +19,14 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
       cache_(cache),
       flights_(16, key_hash{&flight_hasher_}) {
     upstream_index_.records.reserve(64);
+    if (cache_.registry != nullptr && cache_.io != nullptr) {
+        member_.id = this;
+        member_.deliver = [this](const cache::key& k, std::shared_ptr<const shared_result> result) {
+            boost::asio::post(*cache_.io, [this, k, result = std::move(result)] {
+                on_remote_result(k, *result);
+            });
+        };
+    }
 }
 
 query_handler::~query_handler() = default;
@@ -196,6 +206,13 @@ query_handler::flight& query_handler::start_flight(const cache::key& k) {
             if (!error) on_stale_timer(k, serial);
         });
     }
+    if (member_.id != nullptr &&
+        cache_.registry->join(k, member_) == flight_registry::role::follower) {
+        // Another worker is asking upstream for this key; its result reaches on_remote_result.
+        f.follower = true;
+        counters_.coalesced.add();
+        return f;
+    }
     counters_.forwarded.add();
     // The key holds the lower-cased name; the forwarder applies its own 0x20 case.
     upstream::forward_request request{
@@ -256,21 +273,39 @@ void query_handler::reply_servfail(const pending_query& pending, const reply_fn&
 void query_handler::on_upstream(const cache::key& k, std::uint64_t serial,
                                 const upstream::forward_result& result) {
     auto it = flights_.find(k);
-    if (it == flights_.end() || it->second->serial != serial) return;
-    const std::unique_ptr<flight> done = std::move(it->second);
-    flights_.erase(it);
-    done->stale_timer.reset();  // cancels it
-
-    const bool answered =
-        result.status == upstream::forward_status::answered &&
-        wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none;
-    if (answered) {
+    std::unique_ptr<flight> done;
+    if (it != flights_.end() && it->second->serial == serial && !it->second->follower) {
+        done = std::move(it->second);
+        flights_.erase(it);
+    }
+    // The cache first, then the followers: a worker that misses after the registry forgets the
+    // key finds the answer in the cache.
+    if (result.status == upstream::forward_status::answered &&
+        wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none) {
         cache_.cache->insert(result.answer, upstream_index_, k, cache_.now(), bailiwick_for(k));
     } else if (result.status == upstream::forward_status::failed) {
         remember_failure(k);
     }
+    if (member_.id != nullptr) cache_.registry->finish(k, member_.id, result);
+    if (done) answer_waiters(*done, k, result);
+}
+
+void query_handler::on_remote_result(const cache::key& k, const shared_result& result) {
+    auto it = flights_.find(k);
+    if (it == flights_.end() || !it->second->follower) return;
+    const std::unique_ptr<flight> done = std::move(it->second);
+    flights_.erase(it);
+    answer_waiters(*done, k, result.view());
+}
+
+void query_handler::answer_waiters(flight& done, const cache::key& k,
+                                   const upstream::forward_result& result) {
+    done.stale_timer.reset();  // cancels it
+    const bool answered =
+        result.status == upstream::forward_status::answered &&
+        wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none;
     std::span<std::uint8_t> out(answer_buffer_);
-    for (auto& w : done->waiters) {
+    for (auto& w : done.waiters) {
         --in_flight_;
         std::size_t length = 0;
         if (answered) {

@@ -17,11 +17,12 @@ boost::asio::ip::address parse_listen_address(const std::string& text) {
 
 worker::worker(const settings& config, const std::vector<bound_address>& bind_to,
                const forwarder_factory& make_forwarder, cache::answer_cache* cache,
-               const std::vector<upstream::forward_zone>& forward_zones)
+               const std::vector<upstream::forward_zone>& forward_zones, flight_registry* registry)
     : work_(io_.get_executor()), settings_(config) {
     forwarder_ = make_forwarder(io_);
-    handler_ = std::make_unique<query_handler>(settings_, *forwarder_, handler_counters_,
-                                               cache_options{.cache = cache, .io = &io_});
+    handler_ = std::make_unique<query_handler>(
+        settings_, *forwarder_, handler_counters_,
+        cache_options{.cache = cache, .io = &io_, .registry = registry});
     handler_->set_forward_zones(forward_zones);
     for (const auto& where : bind_to) {
         auto udp = std::make_shared<udp_listener>(

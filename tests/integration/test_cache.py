@@ -2,13 +2,16 @@
 caching for the SOA's negative TTL, expiry, coalescing of concurrent identical misses, serve-stale
 when the upstream black-holes, and prefetch of a popular name before it expires.
 
-Every test runs one worker (threads: 1), so coalescing (per worker) covers every query."""
+Most tests run one worker (threads: 1) to keep them simple; the coalescing test also runs four
+workers, whose SO_REUSEPORT sockets spread the 50 clients, so it covers coalescing across workers."""
 
 import random
 import signal
 import select
 import socket
 import time
+
+import pytest
 
 import dns.message
 import dns.rcode
@@ -79,8 +82,10 @@ def test_expiry_causes_a_new_upstream_query(residns_factory, upstream):
     assert len(upstream.queries_for("short.example.com", "A")) == 2
 
 
-def test_fifty_identical_concurrent_queries_make_one_upstream_query(residns_factory, upstream):
-    d = residns_factory(upstreams=[upstream], threads=1)
+@pytest.mark.parametrize("threads", [1, 4])
+def test_fifty_identical_concurrent_queries_make_one_upstream_query(residns_factory, upstream,
+                                                                      threads):
+    d = residns_factory(upstreams=[upstream], threads=threads)
     name = "crowd.example.com"
     upstream.answer(name, "A", [f"{name}. 300 IN A 192.0.2.50"])
     upstream.delay(name, 0.3)

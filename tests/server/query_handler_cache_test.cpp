@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "handler_test_util.hpp"
 #include "residns/cache/answer_cache.hpp"
 #include "residns/server/query_handler.hpp"
 #include "residns/wire/message_builder.hpp"
@@ -18,55 +19,14 @@ namespace residns::server {
 namespace {
 
 using namespace std::chrono_literals;
-using bytes = std::vector<std::uint8_t>;
+using testing::bytes;
+using testing::make_query;
+using testing::make_upstream_answer;
+using testing::parse_answer;
 
 cache::time_point fake_now = cache::time_point{} + std::chrono::hours{1000};
 cache::time_point read_fake_now() {
     return fake_now;
-}
-
-bytes make_query(const std::string& qname, std::uint16_t id, bool rd = true) {
-    bytes buffer(512);
-    wire::message_builder b(buffer);
-    b.hdr().id = id;
-    b.hdr().set_opcode(wire::opcode::query);
-    b.hdr().set_flag(wire::header_flag::rd, rd);
-    auto name = wire::name::from_text(qname).value();
-    b.add_question(name.wire(), wire::rr_type::a, wire::rr_class::in);
-    wire::edns e;
-    b.add_opt(e);
-    buffer.resize(b.finish());
-    return buffer;
-}
-
-// An upstream's answer to `request`: one A record with `ttl`.
-bytes make_upstream_answer(const testing::recorded_request& request, std::uint32_t ttl,
-                           std::uint8_t last_octet = 1) {
-    bytes buffer(4096);
-    wire::message_builder b(buffer);
-    b.hdr().id = 0xBEEF;
-    b.hdr().flags = 0x8180;
-    b.add_question(request.qname, request.qtype, request.qclass);
-    b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in, ttl);
-    std::uint8_t address[4] = {192, 0, 2, last_octet};
-    b.put_bytes(address);
-    b.end_record();
-    wire::edns e;
-    b.add_opt(e);
-    buffer.resize(b.finish());
-    return buffer;
-}
-
-struct answer_view {
-    wire::packet_index index;
-    bytes packet;
-};
-
-answer_view parse_answer(std::span<const std::uint8_t> packet) {
-    answer_view v;
-    v.packet.assign(packet.begin(), packet.end());
-    EXPECT_EQ(wire::index_packet(v.packet, v.index), wire::parse_error::none);
-    return v;
 }
 
 class QueryHandlerCacheTest : public ::testing::Test {

@@ -7,12 +7,13 @@
 //    failing), is answered from handle() at once: no heap allocation, no log line. A hit that the
 //    cache marks prefetch_due starts a background refresh of the key (no client waits on it).
 //  - RD=0 queries are answered from the cache only; a miss gets REFUSED.
-//  - Misses are coalesced per worker: a table key -> waiters. The first miss sends one upstream
-//    query; identical misses on this worker only join it. A key holds at most
-//    max_waiters_per_key waiters and the table at most max_keys_in_flight keys; beyond either
-//    bound the query gets SERVFAIL at once (a flood of one name or of many names costs neither
-//    unbounded memory nor unbounded upstream queries). Workers do not share the table, so up to
-//    one upstream query per worker may be in flight for one key.
+//  - Misses are coalesced: each worker keeps a table key -> its waiting clients, and with a
+//    flight_registry (shared by the workers) one upstream query serves every worker: the first
+//    worker to miss a key leads and asks upstream, the others follow and are handed a copy of the
+//    leader's result on their own thread. A key holds at most max_waiters_per_key waiters per
+//    worker and a worker's table at most max_keys_in_flight keys; beyond either bound the query
+//    gets SERVFAIL at once (a flood of one name or of many names costs neither unbounded memory
+//    nor unbounded upstream queries). Without a registry each worker asks on its own.
 //  - The upstream's answer is indexed, stored in the cache (for a name under a forward zone with
 //    that zone, the longest match, as bailiwick) and relayed to every waiter with its own ID,
 //    question case, size limit and OPT.
@@ -42,6 +43,7 @@
 #include "residns/cache/answer_cache.hpp"
 #include "residns/cache/key.hpp"
 #include "residns/server/counters.hpp"
+#include "residns/server/flight_registry.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/forwarder.hpp"
 #include "residns/wire/name.hpp"
@@ -79,6 +81,8 @@ struct cache_options {
     std::chrono::milliseconds stale_wait{1800};
     std::size_t max_waiters_per_key = 128;
     std::size_t max_keys_in_flight = 10000;
+    // Coalescing across workers (needs `io`); null: this worker coalesces only its own misses.
+    flight_registry* registry = nullptr;
     // The clock given to the cache; tests replace it.
     cache::time_point (*now)() = +[] { return std::chrono::steady_clock::now(); };
 };
@@ -124,7 +128,8 @@ private:
         std::uint64_t serial = 0;
         std::vector<waiter> waiters;
         std::unique_ptr<boost::asio::steady_timer> stale_timer;
-        bool slow = false;  // stale_wait has passed without an answer
+        bool slow = false;      // stale_wait has passed without an answer
+        bool follower = false;  // another worker asks upstream; its result is delivered to us
     };
     struct key_hash {
         const cache::key_hasher* hasher;
@@ -138,6 +143,8 @@ private:
     void prefetch(const cache::key& k);
     void on_upstream(const cache::key& k, std::uint64_t serial,
                      const upstream::forward_result& result);
+    void on_remote_result(const cache::key& k, const shared_result& result);
+    void answer_waiters(flight& done, const cache::key& k, const upstream::forward_result& result);
     void on_stale_timer(const cache::key& k, std::uint64_t serial);
     void remember_failure(const cache::key& k);
     // The stale (or fresh) cached answer for a waiter in answer_buffer_; 0 if there is none.
@@ -158,6 +165,7 @@ private:
     cache::key_hasher flight_hasher_;
     std::unordered_map<cache::key, std::unique_ptr<flight>, key_hash> flights_;
     std::uint64_t next_serial_ = 1;
+    flight_member member_;  // how the registry reaches this handler
 };
 
 }  // namespace residns::server

@@ -39,11 +39,12 @@ class worker {
 public:
     // Binds every listen address (UDP and TCP). `bind_to` gives the concrete ports (a config port
     // of 0 is resolved by the first worker and reused by the others). Throws on bind failures.
-    // `cache` (may be null: no caching) must outlive the worker; `forward_zones` are the
-    // bailiwicks of cached answers.
+    // `cache` (may be null: no caching) and `registry` (may be null: no coalescing across
+    // workers) must outlive the worker; `forward_zones` are the bailiwicks of cached answers.
     worker(const settings& config, const std::vector<bound_address>& bind_to,
            const forwarder_factory& make_forwarder, cache::answer_cache* cache = nullptr,
-           const std::vector<upstream::forward_zone>& forward_zones = {});
+           const std::vector<upstream::forward_zone>& forward_zones = {},
+           flight_registry* registry = nullptr);
     ~worker();
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
