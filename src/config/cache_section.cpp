@@ -26,14 +26,6 @@ void read_seconds(const field& value, reader& r, seconds min, seconds max, std::
     out = static_cast<std::uint32_t>(parsed.count() / 1000);
 }
 
-void read_bool(const field& value, reader& r, bool& out) {
-    const auto text = read_scalar(value, r, "true or false");
-    if (!text) return;
-    const auto parsed = parse_bool(*text);
-    if (!parsed) return r.error(value, parsed.error);
-    out = *parsed;
-}
-
 void read_max_bytes(const field& value, reader& r, cache::settings& out) {
     const auto text = read_scalar(value, r, "a size such as 64MiB");
     if (!text) return;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <exception>
+#include <filesystem>
 
 #include "file_text.hpp"
 #include "residns/config/own_addresses.hpp"
@@ -25,7 +26,7 @@ void into(const field& value, reader& r, daemon_config& config) {
 }
 
 // Every top-level key, in the order conf/residns.yaml documents them.
-constexpr std::array<key_spec<daemon_config>, 10> top_level_keys{{
+constexpr std::array<key_spec<daemon_config>, 14> top_level_keys{{
     {"listen", into<&daemon_config::server, detail::read_listen>},
     {"threads", into<&daemon_config::server, detail::read_threads>},
     {"edns_buffer_size", into<&daemon_config::server, detail::read_edns_buffer_size>},
@@ -34,6 +35,10 @@ constexpr std::array<key_spec<daemon_config>, 10> top_level_keys{{
     {"forward_zones", into<&daemon_config::upstream, detail::read_forward_zones>},
     {"forwarding", into<&daemon_config::upstream, detail::read_forwarding>},
     {"cache", into<&daemon_config::cache, detail::read_cache>},
+    {"zones", into<&daemon_config::local, detail::read_zones>},
+    {"hosts_files", into<&daemon_config::local, detail::read_hosts_files>},
+    {"records", into<&daemon_config::local, detail::read_records>},
+    {"records_add_ptr", into<&daemon_config::local, detail::read_records_add_ptr>},
     {"resolv_conf", into<&daemon_config::resolv_conf, detail::read_resolv_conf_path>},
     {"log", into<&daemon_config::log, detail::read_log>},
 }};
@@ -62,6 +67,21 @@ void fill_upstreams_from_resolv_conf(daemon_config& config, std::vector<config_e
     if (config.upstream.upstreams.empty()) {
         warn("every nameserver is one of residns's own listen addresses");
     }
+}
+
+// Relative file names in the config are relative to the config file's directory, so that
+// `file: zones/lan.zone` works whatever the daemon's working directory is.
+void resolve_relative_paths(daemon_config& config, std::string_view file_name) {
+    const std::filesystem::path base = std::filesystem::path(file_name).parent_path();
+    if (base.empty()) return;
+    const auto resolve = [&](std::string& path) {
+        if (!path.empty() && std::filesystem::path(path).is_relative())
+            path = (base / path).string();
+    };
+    for (auto& zone : config.local.zones)
+        resolve(zone.file);
+    for (auto& hosts : config.local.hosts_files)
+        resolve(hosts.file);
 }
 
 // YAML text has no control characters but tab, LF and CR; yaml-cpp does not always say so (it
@@ -132,7 +152,10 @@ load_result load(std::string_view yaml, std::string_view file_name) {
     if (seen.find("upstreams") == nullptr && !r.has_errors()) {
         fill_upstreams_from_resolv_conf(config, result.warnings);
     }
-    if (!r.has_errors()) result.config = std::move(config);
+    if (!r.has_errors()) {
+        resolve_relative_paths(config, file_name);
+        result.config = std::move(config);
+    }
     result.errors = r.take_errors();
     return result;
 }

@@ -6,6 +6,7 @@
 #include "residns/config/daemon_config.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
+#include "residns/zone/settings.hpp"
 #include "yaml_reader.hpp"
 
 namespace residns::config::detail {
@@ -23,6 +24,12 @@ void read_forwarding(const field& value, reader& r, upstream::settings& out);
 
 // cache_section.cpp
 void read_cache(const field& value, reader& r, cache::settings& out);
+
+// local_section.cpp
+void read_zones(const field& value, reader& r, zone::settings& out);
+void read_hosts_files(const field& value, reader& r, zone::settings& out);
+void read_records(const field& value, reader& r, zone::settings& out);
+void read_records_add_ptr(const field& value, reader& r, zone::settings& out);
 
 // daemon_section.cpp
 void read_log(const field& value, reader& r, log_settings& out);

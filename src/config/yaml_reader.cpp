@@ -194,4 +194,12 @@ void read_duration(const field& value, reader& r, std::chrono::milliseconds min,
     out = *parsed;
 }
 
+void read_bool(const field& value, reader& r, bool& out) {
+    const auto text = read_scalar(value, r, "true or false");
+    if (!text) return;
+    const auto parsed = parse_bool(*text);
+    if (!parsed) return r.error(value, parsed.error);
+    out = *parsed;
+}
+
 }  // namespace residns::config::detail

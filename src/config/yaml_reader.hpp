@@ -39,6 +39,7 @@ public:
     // "<path>: <message>" at the field's position.
     void error(const field& at, std::string_view message);
     bool has_errors() const { return !errors_.empty(); }
+    const std::string& file() const { return file_; }
     // The errors ordered by position (stable for equal positions).
     std::vector<config_error> take_errors();
 
@@ -109,6 +110,9 @@ void read_unsigned(const field& value, reader& r, Unsigned min, Unsigned max, Un
 // A duration in [min, max] (see parse_duration), stored in `out` only if valid.
 void read_duration(const field& value, reader& r, std::chrono::milliseconds min,
                    std::chrono::milliseconds max, std::chrono::milliseconds& out);
+
+// true or false (see parse_bool), stored in `out` only if valid.
+void read_bool(const field& value, reader& r, bool& out);
 
 // The field of a map's value or a list's item: `path`, the node, and its position rules.
 field make_field(const YAML::Node& node, const YAML::Mark& key_mark, std::string path);

@@ -67,7 +67,8 @@ TEST(ConfigLoaderErrors, UnknownKeyListsTheAllowedKeys) {
                  "max_connections");
     expect_error("upstreams: []\nlocal_zones: {}\n", 2, 1,
                  "allowed keys here: listen, threads, edns_buffer_size, tcp, upstreams, "
-                 "forward_zones, forwarding, cache, resolv_conf, log");
+                 "forward_zones, forwarding, cache, zones, hosts_files, records, "
+                 "records_add_ptr, resolv_conf, log");
 }
 
 TEST(ConfigLoaderErrors, KeysAreCaseSensitive) {

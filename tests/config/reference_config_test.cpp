@@ -58,8 +58,10 @@ TEST(ReferenceConfig, DocumentsEveryKey) {
           "try_timeout:", "total_timeout:", "down_interval:", "resolv_conf:", "log:", "level:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
-    for (const auto* key : {"cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:",
-                            "servfail_ttl:", "serve_stale:", "stale_max_age:", "prefetch:"}) {
+    for (const auto* key :
+         {"cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:", "servfail_ttl:",
+          "serve_stale:", "stale_max_age:", "prefetch:", "zones:", "origin:", "hosts_files:",
+          "domain:", "records:", "records_add_ptr:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
 }
@@ -73,7 +75,9 @@ TEST(ReferenceConfig, CommentedOutExamplesAreValid) {
     bool in_example = false;
     int uncommented = 0;
     while (std::getline(in, line)) {
-        if (line.starts_with("# upstreams:") || line.starts_with("# forward_zones:")) {
+        if (line.starts_with("# upstreams:") || line.starts_with("# forward_zones:") ||
+            line.starts_with("# zones:") || line.starts_with("# hosts_files:") ||
+            line.starts_with("# records:")) {
             in_example = true;
         } else if (!line.starts_with("#   ")) {
             in_example = false;
@@ -85,7 +89,7 @@ TEST(ReferenceConfig, CommentedOutExamplesAreValid) {
         out += line;
         out += '\n';
     }
-    EXPECT_GE(uncommented, 8);
+    EXPECT_GE(uncommented, 19);
     const auto result = load_string(out, "uncommented.yaml");
     for (const auto& e : result.errors)
         ADD_FAILURE() << e.to_string();
@@ -93,6 +97,18 @@ TEST(ReferenceConfig, CommentedOutExamplesAreValid) {
     EXPECT_FALSE(result.config->upstreams_from_resolv_conf);
     EXPECT_EQ(result.config->upstream.upstreams.size(), 3U);
     EXPECT_EQ(result.config->upstream.forward_zones.size(), 2U);
+    const auto& local = result.config->local;
+    ASSERT_EQ(local.zones.size(), 1U);
+    EXPECT_EQ(local.zones[0].origin, "lan.");
+    // Relative to the config file's directory; "uncommented.yaml" has none.
+    EXPECT_EQ(local.zones[0].file, "zones/lan.zone");
+    ASSERT_EQ(local.hosts_files.size(), 2U);
+    EXPECT_EQ(local.hosts_files[0].file, "/etc/hosts");
+    EXPECT_EQ(local.hosts_files[1].domain, "lan.");
+    EXPECT_EQ(local.hosts_files[1].ttl, 60U);
+    ASSERT_EQ(local.records.size(), 2U);
+    EXPECT_EQ(local.records[1].text, "printer.lan. IN AAAA fd00::20");
+    EXPECT_THAT(local.records[1].where, ::testing::StartsWith("uncommented.yaml:"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "residns/cache/settings.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
+#include "residns/zone/settings.hpp"
 
 namespace residns::config {
 
@@ -24,6 +25,8 @@ struct daemon_config {
     upstream::settings upstream;
     log_settings log;
     cache::settings cache;
+    // Local data: zone files, hosts files and inline records.
+    zone::settings local;
     // Where the default upstreams come from when the file has no `upstreams` key.
     std::string resolv_conf = "/etc/resolv.conf";
     // True when `upstreams` was absent and upstream.upstreams was filled from resolv_conf.
