@@ -152,10 +152,13 @@ admission admit(std::span<const std::uint8_t> packet, const wire::packet_index& 
     e->records_length = static_cast<std::uint16_t>(region.size());
     e->qtype = k.qtype();
     e->qclass = k.qclass();
-    e->word = static_cast<std::uint16_t>(
-        (hdr.flags & entry_bits::header_mask) | (k.dnssec_ok() ? entry_bits::dnssec_ok : 0) |
-        (k.checking_disabled() ? entry_bits::checking_disabled : 0) |
-        (static_cast<unsigned>(kind) << entry_bits::kind_shift));
+    // Relaxed: the shard's writer handshake publishes the entry to readers.
+    e->word.store(
+        static_cast<std::uint16_t>((hdr.flags & entry_bits::header_mask) |
+                                   (k.dnssec_ok() ? entry_bits::dnssec_ok : 0) |
+                                   (k.checking_disabled() ? entry_bits::checking_disabled : 0) |
+                                   (static_cast<unsigned>(kind) << entry_bits::kind_shift)),
+        std::memory_order_relaxed);
     e->extended_rcode = extended;
     e->qname_length = static_cast<std::uint8_t>(k.qname().size());
     std::memcpy(e->qname_data(), k.qname().data(), k.qname().size());

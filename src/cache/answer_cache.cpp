@@ -1,6 +1,7 @@
 // The answer cache's operations over its shards: insert (admission outside the lock, then the
-// SERVFAIL rules and the LRU add inside), lookup (probe, copy and TTL patch inside; header,
-// question and OPT outside), flushes and statistics. Policy and locking: answer_cache.hpp.
+// SERVFAIL rules and the LRU add under the exclusive lock), lookup (probe, copy and TTL patch
+// under the read side; header, question and OPT outside), flushes and statistics. Policy and
+// locking: answer_cache.hpp.
 #include "residns/cache/answer_cache.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "admission.hpp"
 #include "answer_writer.hpp"
 #include "entry.hpp"
+#include "reader_slots.hpp"
 #include "residns/wire/edns.hpp"
 #include "residns/wire/header.hpp"
 #include "shard.hpp"
@@ -20,8 +22,10 @@ namespace residns::cache {
 namespace {
 
 using detail::entry;
+using detail::exclusive_lock;
 using detail::freshness;
 using detail::no_slot;
+using detail::reader_slot;
 
 // Automatic shard count: about four per CPU, but not so many that a shard holds less than
 // 256 KiB (small caches in tests and containers stay useful).
@@ -56,8 +60,11 @@ answer_cache::answer_cache(const settings& config, hash_function hash_override)
     shard_shift_ = 64 - static_cast<unsigned>(std::countr_zero(shard_count_));
     shards_ = std::make_unique<detail::shard[]>(shard_count_);
     for (std::size_t i = 0; i < shard_count_; ++i) {
-        shards_[i].init(settings_.max_bytes / shard_count_, &hasher_);
+        shards_[i].init(settings_.max_bytes / shard_count_, &hasher_,
+                        static_cast<std::uint32_t>(i + 1));
     }
+    // One slot per reader index, and the shared overflow slot last.
+    readers_ = std::make_unique<reader_slot[]>(detail::max_reader_slots + 1);
 }
 
 answer_cache::~answer_cache() = default;
@@ -79,7 +86,7 @@ insert_result answer_cache::insert(std::span<const std::uint8_t> upstream_packet
     detail::shard& s = shard_for(hash);
     insert_result result = insert_result::stored;
     {
-        std::lock_guard lock(s.mutex);
+        exclusive_lock lock(s, readers_.get(), detail::max_reader_slots);
         const std::uint32_t slot = s.find(hash, k);
         if (slot != no_slot) {
             entry* old = s.at(slot);
@@ -97,7 +104,7 @@ insert_result answer_cache::insert(std::span<const std::uint8_t> upstream_packet
         }
         if (result == insert_result::stored) {
             if (s.add(e, hash, now_s, settings_)) {
-                s.counters.inserts.add();
+                s.counters().inserts.add();
                 e = nullptr;
             } else {
                 result = insert_result::too_large;
@@ -107,6 +114,67 @@ insert_result answer_cache::insert(std::span<const std::uint8_t> upstream_packet
     if (e != nullptr) detail::free_entry(e);
     return result;
 }
+
+namespace detail {
+
+// What a probe found, and what the writer needs to finish a hit outside the shard.
+struct probe_result {
+    enum class outcome : std::uint8_t { miss, dead, hit, stale_hit } status = outcome::miss;
+    bool prefetch_due = false;
+    hit_frame frame;
+    std::span<std::uint8_t> scratch;  // non-empty: the records went there (truncation path)
+};
+
+namespace {
+
+// The read side of a lookup: the probe, the key compare, the copy with the TTL patch and the
+// entry's atomic bits. The caller holds the shard shared (handshake or mutex). Writes nothing
+// but `target.out` (or the thread's scratch) and, at most once per entry, its atomic bits.
+probe_result probe(const shard& s, std::uint64_t hash, const key& k, std::uint32_t now_s,
+                   const answer_target& target, std::size_t limit, std::size_t opt_space,
+                   const settings& config) {
+    probe_result p;
+    const std::uint32_t slot = s.find(hash, k);
+    if (slot == no_slot) return p;
+    entry* e = s.at(slot);
+    const freshness f = classify(*e, now_s, config);
+    if (f == freshness::dead) {
+        p.status = probe_result::outcome::dead;
+        return p;
+    }
+    if (f == freshness::stale && !target.allow_stale) return p;
+    const bool fresh = f == freshness::fresh;
+    const std::uint32_t age = fresh ? elapsed(e->time_a, now_s) : 0;
+    const std::size_t question_end = target.query->question.end_offset;
+    p.frame.records_end = question_end + e->records_length;
+    p.frame.counts = e->counts;
+    p.frame.word = e->bits();
+    p.frame.extended_rcode = e->extended_rcode;
+    std::uint8_t* records;
+    if (p.frame.records_end + opt_space <= limit) {
+        records = target.out.data() + question_end;
+    } else {
+        p.scratch = thread_scratch();
+        records = p.scratch.data() + question_end;
+    }
+    copy_records(*e, records, !fresh, age, config.stale_answer_ttl);
+    if (!fresh) {
+        p.status = probe_result::outcome::stale_hit;
+        e->note_stale_hit();
+        return p;
+    }
+    p.status = probe_result::outcome::hit;
+    const std::uint16_t word = e->note_fresh_hit();
+    if (config.prefetch && (word & entry_bits::prefetch_signalled) == 0 &&
+        e->kind() != entry_kind::servfail && entry::hits(word) >= config.prefetch_min_hits) {
+        const std::uint64_t remaining = e->time_b - age;
+        if (remaining * 10 <= e->time_b) p.prefetch_due = e->signal_prefetch();
+    }
+    return p;
+}
+
+}  // namespace
+}  // namespace detail
 
 lookup_result answer_cache::lookup(const key& k, time_point now, const answer_target& target) {
     const wire::query_view& query = *target.query;
@@ -121,74 +189,69 @@ lookup_result answer_cache::lookup(const key& k, time_point now, const answer_ta
     detail::shard& s = shard_for(hash);
     const std::uint32_t now_s = detail::to_seconds(now);
 
-    lookup_result result;
-    detail::hit_frame frame;
-    std::span<std::uint8_t> scratch;
-    {
-        std::lock_guard lock(s.mutex);
-        const std::uint32_t slot = s.find(hash, k);
-        if (slot == no_slot) {
-            s.counters.misses.add();
-            return {};
+    // The read side: this thread's slot and the handshake (reader_slots.hpp), or the mutex.
+    const std::size_t index = detail::this_thread_reader_index();
+    const bool own_slot = index < detail::max_reader_slots;
+    reader_slot& me = readers_[own_slot ? index : detail::max_reader_slots];
+    detail::probe_result p;
+    bool probed = false;
+    if (own_slot) {
+        me.reading.store(s.tag(), std::memory_order_seq_cst);
+        if (!s.writer_active()) {
+            p = detail::probe(s, hash, k, now_s, target, limit, opt_space, settings_);
+            probed = true;
         }
-        entry* e = s.at(slot);
-        const freshness f = detail::classify(*e, now_s, settings_);
-        if (f == freshness::dead) {
-            s.counters.expired.add();
-            s.counters.misses.add();
-            s.remove(slot);
-            return {};
-        }
-        if (f == freshness::stale && !target.allow_stale) {
-            s.counters.misses.add();
-            return {};
-        }
-        const bool fresh = f == freshness::fresh;
-        const std::uint32_t age = fresh ? detail::elapsed(e->time_a, now_s) : 0;
-        frame.records_end = question_end + e->records_length;
-        frame.counts = e->counts;
-        frame.word = e->word;
-        frame.extended_rcode = e->extended_rcode;
-        std::uint8_t* records;
-        if (frame.records_end + opt_space <= limit) {
-            records = target.out.data() + question_end;
-        } else {
-            scratch = detail::thread_scratch();
-            records = scratch.data() + question_end;
-        }
-        detail::copy_records(*e, records, !fresh, age, settings_.stale_answer_ttl);
-        if (fresh) {
-            result.status = lookup_status::hit;
-            s.counters.hits.add();
-            e->count_hit();
-            const bool signalled = (e->word & detail::entry_bits::prefetch_signalled) != 0;
-            const std::uint64_t remaining = e->time_b - age;
-            if (settings_.prefetch && !signalled && e->kind() != detail::entry_kind::servfail &&
-                e->hits() >= settings_.prefetch_min_hits && remaining * 10 <= e->time_b) {
-                e->word |= detail::entry_bits::prefetch_signalled;
-                result.prefetch_due = true;
-            }
-        } else {
-            result.status = lookup_status::stale_hit;
-            s.counters.stale_hits.add();
-        }
-        s.touch(slot);
+        me.reading.store(0, std::memory_order_release);
     }
-    if (scratch.empty()) {
-        result.length = detail::finish_answer(frame, target.query_packet, query,
+    if (!probed) {
+        std::lock_guard lock(s.mutex());
+        p = detail::probe(s, hash, k, now_s, target, limit, opt_space, settings_);
+    }
+
+    using outcome = detail::probe_result::outcome;
+    auto count = [&](detail::owned_counter& c) { own_slot ? c.add() : c.add_shared(); };
+    if (p.status == outcome::miss || p.status == outcome::dead) {
+        count(me.misses);
+        if (p.status == outcome::dead) remove_dead(s, hash, k, now_s);
+        return {};
+    }
+    lookup_result result;
+    result.prefetch_due = p.prefetch_due;
+    if (p.status == outcome::hit) {
+        result.status = lookup_status::hit;
+        count(me.hits);
+    } else {
+        result.status = lookup_status::stale_hit;
+        count(me.stale_hits);
+    }
+    if (p.scratch.empty()) {
+        result.length = detail::finish_answer(p.frame, target.query_packet, query,
                                               target.our_udp_size, target.out);
     } else {
-        result.length = detail::finish_truncated(frame, scratch, target.query_packet, query, limit,
-                                                 target.our_udp_size, target.out);
+        result.length = detail::finish_truncated(p.frame, p.scratch, target.query_packet, query,
+                                                 limit, target.our_udp_size, target.out);
         if (result.length == 0) result = {};
     }
     return result;
 }
 
+void answer_cache::remove_dead(detail::shard& s, std::uint64_t hash, const key& k,
+                               std::uint32_t now_s) {
+    // Readers do not remove: take the shard exclusively, find the entry again (it may have been
+    // replaced or removed meanwhile) and remove it if it is still past its stale window.
+    exclusive_lock lock(s, readers_.get(), detail::max_reader_slots);
+    const std::uint32_t slot = s.find(hash, k);
+    if (slot == no_slot || detail::classify(*s.at(slot), now_s, settings_) != freshness::dead) {
+        return;
+    }
+    s.counters().expired.add();
+    s.remove(slot);
+}
+
 std::size_t answer_cache::flush_all() {
     std::size_t removed = 0;
     for (std::size_t i = 0; i < shard_count_; ++i) {
-        std::lock_guard lock(shards_[i].mutex);
+        exclusive_lock lock(shards_[i], readers_.get(), detail::max_reader_slots);
         removed += shards_[i].clear();
     }
     return removed;
@@ -199,8 +262,8 @@ namespace {
 // Removes the entries of `s` whose qname satisfies `match`. Walks slots downwards: removing
 // slot i moves the last slot (already visited) into i.
 template <typename Match>
-std::size_t remove_matching(detail::shard& s, Match&& match) {
-    std::lock_guard lock(s.mutex);
+std::size_t remove_matching(detail::shard& s, const reader_slot* readers, Match&& match) {
+    exclusive_lock lock(s, readers, detail::max_reader_slots);
     std::size_t removed = 0;
     for (std::uint32_t i = s.count(); i-- > 0;) {
         if (match(s.at(i)->qname())) {
@@ -218,9 +281,11 @@ std::size_t answer_cache::flush_name(const wire::name& qname) {
     const auto target = lower.wire();
     std::size_t removed = 0;
     for (std::size_t i = 0; i < shard_count_; ++i) {
-        removed += remove_matching(shards_[i], [&](std::span<const std::uint8_t> n) {
-            return n.size() == target.size() && std::memcmp(n.data(), target.data(), n.size()) == 0;
-        });
+        removed +=
+            remove_matching(shards_[i], readers_.get(), [&](std::span<const std::uint8_t> n) {
+                return n.size() == target.size() &&
+                       std::memcmp(n.data(), target.data(), n.size()) == 0;
+            });
     }
     return removed;
 }
@@ -231,7 +296,8 @@ std::size_t answer_cache::flush_subtree(const wire::name& apex) {
     std::size_t removed = 0;
     for (std::size_t i = 0; i < shard_count_; ++i) {
         removed += remove_matching(
-            shards_[i], [&](std::span<const std::uint8_t> n) { return at_or_below(n, target); });
+            shards_[i], readers_.get(),
+            [&](std::span<const std::uint8_t> n) { return at_or_below(n, target); });
     }
     return removed;
 }
@@ -239,15 +305,18 @@ std::size_t answer_cache::flush_subtree(const wire::name& apex) {
 cache_stats answer_cache::stats() const {
     cache_stats out;
     for (std::size_t i = 0; i < shard_count_; ++i) {
-        const detail::shard_counters& c = shards_[i].counters;
+        const detail::shard_counters& c = shards_[i].counters();
         out.entries += c.entries.get();
         out.bytes += c.bytes.get();
-        out.hits += c.hits.get();
-        out.misses += c.misses.get();
-        out.stale_hits += c.stale_hits.get();
         out.inserts += c.inserts.get();
         out.evictions += c.evictions.get();
         out.expired += c.expired.get();
+    }
+    for (std::size_t i = 0; i <= detail::max_reader_slots; ++i) {
+        const reader_slot& r = readers_[i];
+        out.hits += r.hits.get();
+        out.misses += r.misses.get();
+        out.stale_hits += r.stale_hits.get();
     }
     return out;
 }
@@ -255,14 +324,14 @@ cache_stats answer_cache::stats() const {
 std::size_t answer_cache::bytes() const {
     std::size_t total = 0;
     for (std::size_t i = 0; i < shard_count_; ++i)
-        total += shards_[i].counters.bytes.get();
+        total += shards_[i].counters().bytes.get();
     return total;
 }
 
 std::size_t answer_cache::entries() const {
     std::size_t total = 0;
     for (std::size_t i = 0; i < shard_count_; ++i)
-        total += shards_[i].counters.entries.get();
+        total += shards_[i].counters().entries.get();
     return total;
 }
 

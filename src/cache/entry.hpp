@@ -1,10 +1,17 @@
 // One cached answer in one malloc'd block: a 36-byte head (links, times, counts, key fields,
 // flags), then the TTL offsets (2 bytes per record), the lower-cased qname and the record bytes.
 // Links are 32-bit slot numbers of the owning shard rather than pointers, which keeps the head
-// small. Only the shard that owns an entry touches it, under that shard's lock.
+// small.
+//
+// Concurrency (shard.hpp): everything but `word` is written only while the owning shard is held
+// exclusively (before the entry is published, or by a writer that has shut readers out), and
+// read by readers in between. `word` is atomic: readers set the referenced bit, count hits up to
+// 3 and set the prefetch-signalled bit, each at most once per entry (per insertion into the LRU
+// front, for the referenced bit), so a steady-state hit only loads it.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -34,9 +41,8 @@ inline constexpr std::uint16_t prefetch_signalled = 0x0800;
 inline constexpr std::uint16_t hits_mask = 0x0600;  // saturating hit count, 0..3
 inline constexpr unsigned hits_shift = 9;
 inline constexpr std::uint16_t failing = 0x0100;  // the upstream failed while this was stale
-// The shard's LRU epoch (0..3) when the entry last went to the front, in the two bits left.
-inline constexpr std::uint16_t epoch_low = 0x0010;
-inline constexpr std::uint16_t epoch_high = 0x0080;
+// Hit since it last went to the LRU front: eviction gives it a second chance (shard.hpp).
+inline constexpr std::uint16_t referenced = 0x0010;
 }  // namespace entry_bits
 
 // Whole seconds of the caller's clock; differences are taken modulo 2^32.
@@ -57,7 +63,7 @@ struct entry {
     std::uint16_t records_length;
     std::uint16_t qtype;
     std::uint16_t qclass;
-    std::uint16_t word;  // entry_bits
+    std::atomic<std::uint16_t> word;  // entry_bits
     std::uint8_t extended_rcode;
     std::uint8_t qname_length;
 
@@ -83,27 +89,48 @@ struct entry {
     }
     std::uint8_t* records_data() { return tail() + 2 * record_count() + qname_length; }
 
-    bool dnssec_ok() const { return (word & entry_bits::dnssec_ok) != 0; }
-    bool checking_disabled() const { return (word & entry_bits::checking_disabled) != 0; }
+    std::uint16_t bits() const { return word.load(std::memory_order_relaxed); }
+    bool dnssec_ok() const { return (bits() & entry_bits::dnssec_ok) != 0; }
+    bool checking_disabled() const { return (bits() & entry_bits::checking_disabled) != 0; }
     entry_kind kind() const {
-        return static_cast<entry_kind>((word & entry_bits::kind_mask) >> entry_bits::kind_shift);
+        return static_cast<entry_kind>((bits() & entry_bits::kind_mask) >> entry_bits::kind_shift);
     }
-    bool failing() const { return (word & entry_bits::failing) != 0; }
+    bool failing() const { return (bits() & entry_bits::failing) != 0; }
     std::uint32_t expiry() const { return failing() ? time_a : time_a + time_b; }
-    unsigned hits() const { return (word & entry_bits::hits_mask) >> entry_bits::hits_shift; }
-    void count_hit() {
-        if (hits() < 3) word = static_cast<std::uint16_t>(word + (1u << entry_bits::hits_shift));
+    static unsigned hits(std::uint16_t w) {
+        return (w & entry_bits::hits_mask) >> entry_bits::hits_shift;
     }
+    unsigned hits() const { return hits(bits()); }
 
-    unsigned lru_epoch() const {
-        return ((word & entry_bits::epoch_low) != 0 ? 1u : 0u) |
-               ((word & entry_bits::epoch_high) != 0 ? 2u : 0u);
+    // A fresh hit: counts it (saturating at 3) and sets the referenced bit. Writes only when one
+    // of them changes, so a hot entry's line stays shared between cores. Returns the new word.
+    std::uint16_t note_fresh_hit() {
+        std::uint16_t w = bits();
+        for (;;) {
+            auto want = static_cast<std::uint16_t>(w | entry_bits::referenced);
+            if (hits(w) < 3)
+                want = static_cast<std::uint16_t>(want + (1u << entry_bits::hits_shift));
+            if (want == w) return w;
+            if (word.compare_exchange_weak(w, want, std::memory_order_relaxed)) return want;
+        }
     }
-    void set_lru_epoch(unsigned epoch) {
-        word =
-            static_cast<std::uint16_t>((word & ~(entry_bits::epoch_low | entry_bits::epoch_high)) |
-                                       ((epoch & 1u) != 0 ? entry_bits::epoch_low : 0) |
-                                       ((epoch & 2u) != 0 ? entry_bits::epoch_high : 0));
+    // A stale hit: sets the referenced bit only.
+    void note_stale_hit() {
+        if ((bits() & entry_bits::referenced) == 0) {
+            word.fetch_or(entry_bits::referenced, std::memory_order_relaxed);
+        }
+    }
+    // True for the one caller that sets the prefetch-signalled bit.
+    bool signal_prefetch() {
+        return (word.fetch_or(entry_bits::prefetch_signalled, std::memory_order_relaxed) &
+                entry_bits::prefetch_signalled) == 0;
+    }
+    // Eviction (exclusive): clears the referenced bit and says whether it was set.
+    bool take_reference() {
+        if ((bits() & entry_bits::referenced) == 0) return false;
+        word.fetch_and(static_cast<std::uint16_t>(~entry_bits::referenced),
+                       std::memory_order_relaxed);
+        return true;
     }
 
     bool matches(const key& k) const {
@@ -140,11 +167,12 @@ inline freshness classify(const entry& e, std::uint32_t now, const settings& con
 }
 
 // Marks an expired entry as served stale because the upstream failed, until now + duration.
+// Changes times that readers read: only with the shard held exclusively.
 inline void mark_failing(entry& e, std::uint32_t now, std::uint32_t duration) {
     std::uint32_t expiry = e.expiry();
     e.time_a = expiry;
     e.time_b = elapsed(expiry, now) + duration;
-    e.word |= entry_bits::failing;
+    e.word.fetch_or(entry_bits::failing, std::memory_order_relaxed);
 }
 
 // Allocates an entry with room for its tail; the caller fills every field. nullptr when out of

@@ -1,5 +1,6 @@
-// The shard's index and LRU list: chained hashing over dense slots, eviction from the LRU end
-// under a byte budget, and the malloc'd blocks behind entries and index arrays.
+// The shard's index and LRU list: chained hashing over dense slots, second-chance eviction from
+// the LRU tail under a byte budget, and the malloc'd blocks behind entries and index arrays.
+// Everything here but find() runs under the exclusive lock (shard.hpp).
 #include "shard.hpp"
 
 #include <cstdlib>
@@ -51,9 +52,10 @@ shard::~shard() {
         free_entry(slots_[i]);
 }
 
-void shard::init(std::size_t budget, const key_hasher* hasher) {
+void shard::init(std::size_t budget, const key_hasher* hasher, std::uint32_t tag) {
     budget_ = budget;
     hasher_ = hasher;
+    tag_ = tag;
     reset_index();
     publish_size();
 }
@@ -66,8 +68,8 @@ bool shard::reset_index() {
 }
 
 void shard::publish_size() {
-    counters.entries.set(count_);
-    counters.bytes.set(bytes());
+    counters_.entries.set(count_);
+    counters_.bytes.set(bytes());
 }
 
 std::uint64_t shard::hash_of(const entry& e) const {
@@ -86,11 +88,6 @@ std::uint32_t shard::find(std::uint64_t hash, const key& k) const {
 
 void shard::link_front(std::uint32_t slot) {
     entry* e = slots_[slot];
-    if (++moved_this_epoch_ >= std::max<std::uint32_t>(16, count_ / 4)) {
-        epoch_ = (epoch_ + 1) & 3u;
-        moved_this_epoch_ = 0;
-    }
-    e->set_lru_epoch(epoch_);
     e->lru_prev = no_slot;
     e->lru_next = lru_head_;
     if (lru_head_ != no_slot) slots_[lru_head_]->lru_prev = slot;
@@ -112,10 +109,24 @@ void shard::unlink_lru(std::uint32_t slot) {
     }
 }
 
-void shard::touch(std::uint32_t slot) {
-    if (lru_head_ == slot || slots_[slot]->lru_epoch() == epoch_) return;
-    unlink_lru(slot);
-    link_front(slot);
+void shard::evict_one(std::uint32_t now, const settings& config) {
+    // Terminates: each entry moved to the front has its bit cleared, so within one pass over
+    // the list some entry is removed.
+    for (;;) {
+        const std::uint32_t victim = lru_tail_;
+        entry* e = slots_[victim];
+        if (classify(*e, now, config) == freshness::dead) {
+            counters_.expired.add();
+        } else if (e->take_reference()) {
+            unlink_lru(victim);
+            link_front(victim);
+            continue;
+        } else {
+            counters_.evictions.add();
+        }
+        remove(victim);
+        return;
+    }
 }
 
 void shard::unlink_chain(std::uint32_t slot, std::uint64_t hash) {
@@ -193,15 +204,6 @@ bool shard::grow_buckets() {
 bool shard::add(entry* e, std::uint64_t hash, std::uint32_t now, const settings& config) {
     const std::size_t need = entry_bytes(e);
     if (need > budget_ / 4) return false;
-    auto evict_one = [&] {
-        const entry* victim = slots_[lru_tail_];
-        if (classify(*victim, now, config) == freshness::dead) {
-            counters.expired.add();
-        } else {
-            counters.evictions.add();
-        }
-        remove(lru_tail_);
-    };
     // Room for the entry and for the index arrays' growth (each doubles).
     for (;;) {
         std::size_t growth = 0;
@@ -209,14 +211,14 @@ bool shard::add(entry* e, std::uint64_t hash, std::uint32_t now, const settings&
         if (count_ + 1u > buckets_.size()) growth += buckets_.size() * sizeof(std::uint32_t);
         if (bytes() + growth + need <= budget_) break;
         if (lru_tail_ == no_slot) return false;
-        evict_one();
+        evict_one(now, config);
     }
     if (count_ == slots_.size() && !grow_slots()) return false;
     if (count_ + 1u > buckets_.size() && !grow_buckets()) return false;
     // malloc may have rounded the new arrays up a little.
     while (bytes() + need > budget_) {
         if (lru_tail_ == no_slot) return false;
-        evict_one();
+        evict_one(now, config);
     }
     const std::uint32_t slot = count_++;
     slots_[slot] = e;

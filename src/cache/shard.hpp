@@ -1,11 +1,23 @@
-// One shard of the answer cache: a chained hash index and an LRU list over the shard's entries,
-// bounded in bytes. Entries are numbered by dense slots (0..count-1) in a slot table; the hash
-// chains and the LRU list link slot numbers. Removing an entry moves the last slot into its
-// place, so the table never has holes.
+// One shard of the answer cache: a chained hash index and a CLOCK-like LRU list over the
+// shard's entries, bounded in bytes. Entries are numbered by dense slots (0..count-1) in a slot
+// table; the hash chains and the LRU list link slot numbers. Removing an entry moves the last
+// slot into its place, so the table never has holes.
 //
-// Concurrency: every member function except the counter reads requires `mutex` to be held by
-// the caller (the cache locks it around a whole lookup or insert). Counters are relaxed atomics
-// written under the lock and read without it.
+// Concurrency. Two ways in:
+//  - Shared (readers: the cache's lookup): find(), at() and reading an entry's fields, plus the
+//    atomic bits of entry::word (referenced, hit count, prefetch signalled). Nothing else is
+//    written. A reader gets there either without the mutex, through its reader slot and the
+//    `writing` handshake of reader_slots.hpp, or with `mutex` held.
+//  - Exclusive (writers: insert, eviction, removal of dead entries, flushes): the caller holds
+//    an exclusive_lock, i.e. `mutex`, with `writing` raised and no reader slot naming the shard.
+//    Every other member function requires it.
+// Counters are relaxed atomics written only under the exclusive lock and read without it.
+//
+// Eviction is second chance over the LRU list: new entries go to the front; a hit sets the
+// entry's referenced bit (readers cannot move list links); add() evicts from the tail, where an
+// entry whose bit is set is moved to the front with the bit cleared instead of being evicted,
+// and an entry past its stale window is removed whatever its bit. So an entry hit since it last
+// reached the front survives one more pass, and entries never hit leave in insertion order.
 #pragma once
 
 #include <atomic>
@@ -14,6 +26,7 @@
 #include <mutex>
 
 #include "entry.hpp"
+#include "reader_slots.hpp"
 #include "residns/cache/key.hpp"
 
 namespace residns::cache::detail {
@@ -50,7 +63,7 @@ private:
     std::size_t size_ = 0;
 };
 
-// Relaxed counter written only under the shard lock: a plain load and store, no locked RMW.
+// Relaxed counter written only under the exclusive lock: a plain load and store, no locked RMW.
 class counter {
 public:
     void add(std::uint64_t n = 1) { value_.store(value_.load(relaxed) + n, relaxed); }
@@ -62,12 +75,10 @@ private:
     std::atomic<std::uint64_t> value_{0};
 };
 
+// What writers count; lookups count in their reader slots (reader_slots.hpp).
 struct shard_counters {
     counter entries;
     counter bytes;
-    counter hits;
-    counter misses;
-    counter stale_hits;
     counter inserts;
     counter evictions;
     counter expired;
@@ -80,23 +91,24 @@ public:
     shard(const shard&) = delete;
     shard& operator=(const shard&) = delete;
 
-    void init(std::size_t budget, const key_hasher* hasher);
+    // `tag` (index + 1) is what a reader slot holds while reading this shard.
+    void init(std::size_t budget, const key_hasher* hasher, std::uint32_t tag);
+    std::uint32_t tag() const { return tag_; }
 
-    std::mutex mutex;
-    shard_counters counters;
+    // The reader's half of the handshake (after storing its tag in its slot, seq_cst): true
+    // when a writer is in or entering, and the reader must step back.
+    bool writer_active() const { return writing_.load(std::memory_order_seq_cst); }
 
-    // The slot of the entry equal to `k` (whose hash is `hash`), or no_slot.
+    // Shared: the slot of the entry equal to `k` (whose hash is `hash`), or no_slot.
     std::uint32_t find(std::uint64_t hash, const key& k) const;
     entry* at(std::uint32_t slot) const { return slots_[slot]; }
+
+    // The rest: exclusive only.
     std::uint32_t count() const { return count_; }
 
-    // Marks an entry as used: moves it to the most recently used end, unless it already went
-    // there during the current epoch (see below).
-    void touch(std::uint32_t slot);
-
-    // Adds `e` (whose key is not present) at the most recently used end, evicting from the
-    // other end until the shard is within budget. False, with nothing changed but evictions,
-    // when it cannot fit; `e` then still belongs to the caller.
+    // Adds `e` (whose key is not present) at the front, evicting from the tail (second chance,
+    // above) until the shard is within budget. False, with nothing changed but evictions, when
+    // it cannot fit; `e` then still belongs to the caller.
     bool add(entry* e, std::uint64_t hash, std::uint32_t now, const settings& config);
 
     // Unlinks and frees one entry; the last slot moves into `slot`.
@@ -108,10 +120,21 @@ public:
     std::size_t bytes() const { return entry_bytes_ + slots_.bytes() + buckets_.bytes(); }
     std::size_t budget() const { return budget_; }
 
+    // Written under the exclusive lock; read by stats() at any time.
+    shard_counters& counters() { return counters_; }
+    const shard_counters& counters() const { return counters_; }
+
+    // Taken by writers (through exclusive_lock) and by readers that do not use the handshake
+    // (no reader slot, or a writer was active): they read as readers do, holding it.
+    std::mutex& mutex() { return mutex_; }
+
 private:
+    friend class exclusive_lock;
+
     std::uint64_t hash_of(const entry& e) const;
     void link_front(std::uint32_t slot);
     void unlink_lru(std::uint32_t slot);
+    void evict_one(std::uint32_t now, const settings& config);
     void unlink_chain(std::uint32_t slot, std::uint64_t hash);
     void relabel(std::uint32_t from, std::uint32_t to);
     bool grow_slots();
@@ -119,16 +142,40 @@ private:
     bool reset_index();
     void publish_size();
 
+    // The first line: what every lookup reads. Written only by writers (`writing_` twice per
+    // exclusive section, the rest under the exclusive lock).
+    std::atomic<bool> writing_{false};
+    std::uint32_t tag_ = 0;
+    malloc_array<entry*> slots_;
+    malloc_array<std::uint32_t> buckets_;  // head slot of each chain; size is a power of two
+
+    // Writers only, on lines of their own.
+    alignas(64) std::mutex mutex_;
+    shard_counters counters_;
     const key_hasher* hasher_ = nullptr;
     std::size_t budget_ = 0;
     std::size_t entry_bytes_ = 0;
-    malloc_array<entry*> slots_;
-    malloc_array<std::uint32_t> buckets_;  // head slot of each chain; size is a power of two
     std::uint32_t count_ = 0;
-    std::uint32_t lru_head_ = no_slot;  // most recently used
-    std::uint32_t lru_tail_ = no_slot;  // least recently used
-    unsigned epoch_ = 0;                // 0..3
-    std::uint32_t moved_this_epoch_ = 0;
+    std::uint32_t lru_head_ = no_slot;  // newest (or last given a second chance)
+    std::uint32_t lru_tail_ = no_slot;  // next to look at for eviction
+};
+
+// The exclusive state of a shard for the scope of the object: its mutex, `writing` raised, and
+// no reader slot of `readers` (an array of `count`) reading it.
+class exclusive_lock {
+public:
+    exclusive_lock(shard& s, const reader_slot* readers, std::size_t count)
+        : shard_(s), lock_(s.mutex_) {
+        shard_.writing_.store(true, std::memory_order_seq_cst);
+        wait_for_readers(readers, count, shard_.tag_);
+    }
+    ~exclusive_lock() { shard_.writing_.store(false, std::memory_order_release); }
+    exclusive_lock(const exclusive_lock&) = delete;
+    exclusive_lock& operator=(const exclusive_lock&) = delete;
+
+private:
+    shard& shard_;
+    std::lock_guard<std::mutex> lock_;  // destroyed after `writing` is lowered
 };
 
 }  // namespace residns::cache::detail

@@ -1,5 +1,7 @@
-// The cache's bounds and structure: LRU eviction under the byte budget, a flood of unique names,
-// full-key comparison on hash collisions, flushes, compactness and the statistics.
+// The cache's bounds and structure: second-chance LRU eviction under the byte budget (an entry
+// hit since it last reached the front survives one more pass; entries never hit leave in
+// insertion order), a flood of unique names, full-key comparison on hash collisions, flushes,
+// compactness and the statistics.
 #include <string>
 
 #include <gtest/gtest.h>
@@ -12,8 +14,10 @@ namespace {
 
 using namespace test;
 
+// Names of one length (for i < 9000), so that every entry takes the same bytes and an insert
+// into a full shard evicts exactly one.
 std::string host(int i) {
-    return numbered("n", i, ".example.com.");
+    return numbered("n", 1000 + i, ".example.com.");
 }
 
 upstream_answer a_for(std::string_view name, std::uint8_t last = 1,
@@ -38,36 +42,106 @@ void put(answer_cache& cache, std::string_view name, std::int64_t now = 100,
               insert_result::stored);
 }
 
-TEST(CacheEviction, LeastRecentlyUsedGoesFirst) {
+// Inserts host(next), host(next + 1), ... until an insert evicts (one entry, all being the same
+// size); returns the next unused number.
+int fill_until_eviction(answer_cache& cache, int next) {
+    const std::uint64_t before = cache.stats().evictions;
+    while (cache.stats().evictions == before)
+        put(cache, host(next++));
+    return next;
+}
+
+TEST(CacheEviction, EntriesNeverHitLeaveInInsertionOrder) {
     answer_cache cache(settings{.max_bytes = 4096, .shards = 1});
-    int i = 0;
-    while (cache.stats().evictions == 0)
-        put(cache, host(i++));
+    int i = fill_until_eviction(cache, 0);
     ASSERT_GT(i, 10);
+    EXPECT_EQ(cache.stats().evictions, 1u);
+    // Five more evictions take the next five oldest, in order (misses do not protect).
+    for (int k = 1; k <= 5; ++k) {
+        i = fill_until_eviction(cache, i);
+        EXPECT_EQ(cache.stats().evictions, 1u + k);
+        EXPECT_FALSE(cached(cache, host(k))) << k;
+    }
     EXPECT_FALSE(cached(cache, host(0)));
+    EXPECT_TRUE(cached(cache, host(6)));
     EXPECT_TRUE(cached(cache, host(i - 1)));
     EXPECT_TRUE(cached(cache, host(i - 2)));
 }
 
 TEST(CacheEviction, TouchingAnEntryProtectsIt) {
-    // How many fit without evicting?
-    int capacity = 0;
-    {
-        answer_cache probe(settings{.max_bytes = 4096, .shards = 1});
-        while (probe.stats().evictions == 0)
-            put(probe, host(capacity++));
-        --capacity;
-    }
+    // Filled in the same cache: malloc_usable_size depends on the heap's state, so another
+    // cache's capacity would not be exactly this one's.
     answer_cache cache(settings{.max_bytes = 4096, .shards = 1});
-    for (int i = 0; i < capacity; ++i)
-        put(cache, host(i));
-    ASSERT_EQ(cache.stats().evictions, 0u);
-    EXPECT_TRUE(cached(cache, host(0)));  // now the most recently used
-    put(cache, host(capacity));
-    EXPECT_GT(cache.stats().evictions, 0u);
-    EXPECT_TRUE(cached(cache, host(0)));
+    int i = fill_until_eviction(cache, 0);  // host(0) went; host(1) is now the oldest
+    ASSERT_EQ(cache.stats().evictions, 1u);
+    EXPECT_TRUE(cached(cache, host(1)));  // hit: referenced
+    i = fill_until_eviction(cache, i);
+    EXPECT_EQ(cache.stats().evictions, 2u);
+    EXPECT_FALSE(cached(cache, host(2)));  // the oldest not hit went instead
+    EXPECT_TRUE(cached(cache, host(1)));
+    EXPECT_TRUE(cached(cache, host(i - 1)));
+}
+
+// Fills a cache, hits host(1) (then the oldest) and inserts until every other entry of that
+// first round has been evicted; returns the next unused number.
+int evict_all_but_the_hit_one(answer_cache& cache) {
+    int i = fill_until_eviction(cache, 0);
+    const int last_of_round = i - 1;
+    EXPECT_TRUE(cached(cache, host(1)));
+    // host(1) goes to the front with its bit cleared; host(2) to host(last_of_round) leave
+    // before it.
+    for (int k = 2; k <= last_of_round; ++k) {
+        i = fill_until_eviction(cache, i);
+        EXPECT_FALSE(cached(cache, host(k))) << k;  // a miss: sets no bit
+    }
+    return i;
+}
+
+TEST(CacheEviction, AHitEntryOutlivesTheRestOfItsRound) {
+    answer_cache cache(settings{.max_bytes = 4096, .shards = 1});
+    evict_all_but_the_hit_one(cache);
+    EXPECT_EQ(cache.flush_name(dns_name(host(1))), 1u);  // present; flushing sets no bit
+}
+
+TEST(CacheEviction, ASecondChanceLastsOnePass) {
+    answer_cache cache(settings{.max_bytes = 4096, .shards = 1});
+    int i = evict_all_but_the_hit_one(cache);
+    // Not hit since its second chance: now the oldest, the next to go.
+    i = fill_until_eviction(cache, i);
     EXPECT_FALSE(cached(cache, host(1)));
-    EXPECT_TRUE(cached(cache, host(capacity)));
+    EXPECT_TRUE(cached(cache, host(i - 1)));
+}
+
+TEST(CacheEviction, HitsInAnyOrderAllSurviveOnePass) {
+    answer_cache cache(settings{.max_bytes = 4096, .shards = 1});
+    int i = fill_until_eviction(cache, 0);
+    // Hit in reverse order: unlike strict LRU, hit order does not matter, only being hit.
+    EXPECT_TRUE(cached(cache, host(3)));
+    EXPECT_TRUE(cached(cache, host(2)));
+    EXPECT_TRUE(cached(cache, host(1)));
+    i = fill_until_eviction(cache, i);
+    EXPECT_FALSE(cached(cache, host(4)));
+    for (int k = 1; k <= 3; ++k)
+        EXPECT_TRUE(cached(cache, host(k))) << k;
+    EXPECT_TRUE(cached(cache, host(i - 1)));
+}
+
+TEST(CacheEviction, ExpiredEntryAtTheTailGoesEvenIfHit) {
+    settings config{.max_bytes = 4096, .serve_stale = false, .shards = 1};
+    answer_cache cache(config);
+    // host(0) lives 10 s, the others 300 s.
+    upstream_answer short_lived(host(0), wire::rr_type::a);
+    short_lived.a(section::answer, host(0), 10, {192, 0, 2, 1});
+    ASSERT_EQ(insert_answer(cache, short_lived, make_query(host(0), wire::rr_type::a), 100),
+              insert_result::stored);
+    EXPECT_TRUE(cached(cache, host(0), 105));  // referenced
+    std::uint64_t before = cache.stats().expired;
+    int i = 1;
+    while (cache.stats().evictions == 0 && cache.stats().expired == before)
+        put(cache, host(i++), 200);
+    EXPECT_EQ(cache.stats().expired, before + 1);
+    EXPECT_EQ(cache.stats().evictions, 0u);
+    EXPECT_FALSE(cached(cache, host(0), 200));
 }
 
 TEST(CacheEviction, FloodOfUniqueNamesStaysWithinMaxBytes) {
@@ -134,7 +208,7 @@ TEST(CacheEviction, HashCollisionsCompareTheWholeKey) {
               lookup_status::miss);
 }
 
-TEST(CacheEviction, CollidingEntriesEvictInLruOrder) {
+TEST(CacheEviction, CollidingEntriesEvictInInsertionOrder) {
     answer_cache cache(settings{.max_bytes = 4096, .shards = 1}, constant_hash);
     int i = 0;
     while (cache.stats().evictions == 0)

@@ -120,7 +120,8 @@ struct cache_stats {
 
 namespace detail {
 class shard;
-}
+struct reader_slot;
+}  // namespace detail
 
 // How the server uses it (one cache shared by all workers):
 //
@@ -173,12 +174,15 @@ public:
 
 private:
     detail::shard& shard_for(std::uint64_t hash) const;
+    void remove_dead(detail::shard& s, std::uint64_t hash, const key& k, std::uint32_t now_s);
 
     settings settings_;
     key_hasher hasher_;
     std::size_t shard_count_ = 1;
     unsigned shard_shift_ = 64;
     std::unique_ptr<detail::shard[]> shards_;
+    // detail::max_reader_slots per-thread slots, then the shared overflow slot.
+    std::unique_ptr<detail::reader_slot[]> readers_;
 };
 
 }  // namespace residns::cache
