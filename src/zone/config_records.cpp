@@ -37,8 +37,7 @@ bool same_record(const wire::record& a, const wire::record& b) {
 
 // One entry; empty `error` on success.
 std::optional<wire::record> parse_entry(std::string_view text,
-                                        const config_records_options& options,
-                                        std::string& error) {
+                                        const config_records_options& options, std::string& error) {
     std::vector<wire::text_token> tokens;
     if (!wire::tokenize(text, tokens, error)) return std::nullopt;
     if (tokens.empty()) {
@@ -120,9 +119,8 @@ config_records_result read_config_records(const std::vector<std::string>& entrie
                        }) != list.end();
             };
             if (has_ptr(result.records)) continue;  // an explicit PTR wins
-            auto earlier = std::ranges::find_if(ptrs, [&](const located_record& r) {
-                return r.rr.owner == *reverse;
-            });
+            auto earlier = std::ranges::find_if(
+                ptrs, [&](const located_record& r) { return r.rr.owner == *reverse; });
             if (earlier != ptrs.end()) {
                 if (!(wire::rdata_equal(wire::rr_type::ptr, earlier->rr.data,
                                         wire::make_name_rdata(rec.rr.owner)))) {
@@ -147,7 +145,8 @@ config_records_result read_config_records(const std::vector<std::string>& entrie
         result.errors.push_back({{"config records", 0}, "out of memory"});
     } catch (const std::exception& e) {
         result.records.clear();
-        result.errors.push_back({{"config records", 0}, std::string("internal error: ") + e.what()});
+        result.errors.push_back(
+            {{"config records", 0}, std::string("internal error: ") + e.what()});
     }
     return result;
 }

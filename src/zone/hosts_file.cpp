@@ -2,9 +2,8 @@
 // A line with a bad address or name is skipped with a warning (glibc ignores it too).
 #include "residns/zone/hosts_file.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <exception>
 #include <new>
 #include <unordered_map>
@@ -119,12 +118,13 @@ hosts_result read_hosts_text(std::string_view text, const std::string& file_name
                                                       " characters; skipped"});
                 continue;
             }
-            if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+            if (auto hash = line.find('#'); hash != std::string_view::npos)
+                line = line.substr(0, hash);
             std::vector<std::string_view> fields = fields_of(line);
             if (fields.empty()) continue;
             if (fields.size() < 2) {
-                result.warnings.push_back(
-                    {where, "address '" + std::string(fields[0]) + "' without a name; line skipped"});
+                result.warnings.push_back({where, "address '" + std::string(fields[0]) +
+                                                      "' without a name; line skipped"});
                 continue;
             }
             const std::string address(fields[0]);
@@ -133,8 +133,9 @@ hosts_result read_hosts_text(std::string_view text, const std::string& file_name
             std::array<std::uint8_t, 16> v6addr{};
             if (address.find('%') != std::string::npos) {
                 result.warnings.push_back(
-                    {where, "address '" + address +
-                                "' has a scope (link-local); it cannot be served over DNS, line skipped"});
+                    {where,
+                     "address '" + address +
+                         "' has a scope (link-local); it cannot be served over DNS, line skipped"});
                 continue;
             }
             if (inet_pton(AF_INET, address.c_str(), v4.data()) == 1) {
@@ -151,8 +152,7 @@ hosts_result read_hosts_text(std::string_view text, const std::string& file_name
                     continue;
                 }
             } else {
-                result.warnings.push_back(
-                    {where, "bad address '" + address + "'; line skipped"});
+                result.warnings.push_back({where, "bad address '" + address + "'; line skipped"});
                 continue;
             }
             std::vector<wire::name> names;

@@ -24,7 +24,8 @@ void parser_state::error(const include_frame& frame, std::size_t line, std::stri
 }
 
 void parser_state::warning(const include_frame& frame, std::size_t line, std::string message) {
-    if (warnings.size() < limits.max_errors) warnings.push_back({{frame.file, line}, std::move(message)});
+    if (warnings.size() < limits.max_errors)
+        warnings.push_back({{frame.file, line}, std::move(message)});
 }
 
 void parse_zone_text(parser_state& state, std::string_view text, include_frame& frame) {

@@ -25,7 +25,8 @@ bool singleton(std::uint16_t type) {
 }
 
 std::string where_text(const source_location& a, const source_location& b) {
-    if (a.file == b.file) return "lines " + std::to_string(a.line) + " and " + std::to_string(b.line);
+    if (a.file == b.file)
+        return "lines " + std::to_string(a.line) + " and " + std::to_string(b.line);
     return a.to_string() + " and " + b.to_string();
 }
 
@@ -109,8 +110,8 @@ zone_file_result finish_zone(parser_state& state, const std::optional<wire::name
                 const located_record& first = records[set.kept[0]].rec;
                 const located_record& second = records[set.kept[1]].rec;
                 state.errors.push_back(
-                    {second.where, "more than one " + wire::type_to_text(set.type) +
-                                       " record at " + owner.to_text() + " (" +
+                    {second.where, "more than one " + wire::type_to_text(set.type) + " record at " +
+                                       owner.to_text() + " (" +
                                        where_text(first.where, second.where) + ")"});
             }
             if (set.type == wire::rr_type::soa && apex && !(owner == *apex)) {
@@ -142,11 +143,13 @@ zone_file_result finish_zone(parser_state& state, const std::optional<wire::name
                                        [&](const rrset& s) { return s.type == type; });
         };
         if (!has(wire::rr_type::soa)) {
-            state.errors.push_back({{file, 0}, "no SOA record at the zone apex " + apex->to_text()});
+            state.errors.push_back(
+                {{file, 0}, "no SOA record at the zone apex " + apex->to_text()});
         }
         if (!has(wire::rr_type::ns)) {
-            state.errors.push_back({{file, 0}, "no NS records at the zone apex " + apex->to_text() +
-                                                   " (named refuses such a zone)"});
+            state.errors.push_back({{file, 0},
+                                    "no NS records at the zone apex " + apex->to_text() +
+                                        " (named refuses such a zone)"});
         }
     }
 

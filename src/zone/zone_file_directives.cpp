@@ -72,8 +72,8 @@ void handle_include(parser_state& state, include_frame& frame, const logical_lin
 
     if (frame.depth + 1 > state.limits.max_include_depth) {
         state.error(frame, line.line,
-                    "$INCLUDE nested more than " +
-                        std::to_string(state.limits.max_include_depth) + " deep: " + resolved);
+                    "$INCLUDE nested more than " + std::to_string(state.limits.max_include_depth) +
+                        " deep: " + resolved);
         return;
     }
     if (std::ranges::find(state.include_stack, resolved) != state.include_stack.end()) {
@@ -81,10 +81,12 @@ void handle_include(parser_state& state, include_frame& frame, const logical_lin
         return;
     }
     std::string error;
-    std::optional<std::string> text = state.includes ? state.includes(resolved, error) : std::nullopt;
+    std::optional<std::string> text =
+        state.includes ? state.includes(resolved, error) : std::nullopt;
     if (!text) {
-        state.error(frame, line.line, "$INCLUDE file not found: " + resolved +
-                                          (error.empty() ? "" : " (" + error + ")"));
+        state.error(
+            frame, line.line,
+            "$INCLUDE file not found: " + resolved + (error.empty() ? "" : " (" + error + ")"));
         return;
     }
     include_frame child{

@@ -3,8 +3,9 @@
 // ip6.arpa); "$$" is a literal '$' and "\$" stays an escaped '$'. lhs and rhs are single tokens
 // (an RDATA with spaces is quoted). Mirrors genname() and nibbles() in BIND's lib/dns/master.c.
 #include <charconv>
-#include <climits>
 #include <cstdio>
+
+#include <climits>
 
 #include "residns/wire/constants.hpp"
 #include "zone_file_parser.hpp"
@@ -111,15 +112,18 @@ std::string generate_text(std::string_view pattern, int it, std::string& error) 
             if (i < pattern.size() && pattern[i] == '{') {
                 std::size_t pos = i + 1;
                 if (!scan_integer(pattern, pos, delta) || delta < INT_MIN || delta > INT_MAX) {
-                    error = "bad modifier in '" + std::string(pattern) + "' (want ${offset[,width[,base]]})";
+                    error = "bad modifier in '" + std::string(pattern) +
+                            "' (want ${offset[,width[,base]]})";
                     return {};
                 }
                 if (pos < pattern.size() && pattern[pos] == ',') {
                     ++pos;
                     if (scan_integer(pattern, pos, width)) {
                         if (width < 0) width += 0x100000000LL;  // %u takes "-1" as 2^32-1
-                        if (pos < pattern.size() && pattern[pos] == ',' && pos + 1 < pattern.size() &&
-                            std::string_view("doxXnN").find(pattern[pos + 1]) != std::string_view::npos) {
+                        if (pos < pattern.size() && pattern[pos] == ',' &&
+                            pos + 1 < pattern.size() &&
+                            std::string_view("doxXnN").find(pattern[pos + 1]) !=
+                                std::string_view::npos) {
                             mode = pattern[pos + 1];
                         }
                     }
@@ -140,26 +144,32 @@ std::string generate_text(std::string_view pattern, int it, std::string& error) 
                 }
                 number = width >= static_cast<long long>(number_buffer)
                              ? std::string(number_buffer, '0')
-                             : nibbles(static_cast<unsigned>(width), mode, static_cast<std::uint32_t>(value));
+                             : nibbles(static_cast<unsigned>(width), mode,
+                                       static_cast<std::uint32_t>(value));
             } else if (width < static_cast<long long>(number_buffer)) {
                 char buffer[number_buffer];
                 const int w = static_cast<int>(width);
                 int n = 0;
                 switch (mode) {
                     case 'o':
-                        n = std::snprintf(buffer, sizeof buffer, "%0*o", w, static_cast<unsigned>(value));
+                        n = std::snprintf(buffer, sizeof buffer, "%0*o", w,
+                                          static_cast<unsigned>(value));
                         break;
                     case 'x':
-                        n = std::snprintf(buffer, sizeof buffer, "%0*x", w, static_cast<unsigned>(value));
+                        n = std::snprintf(buffer, sizeof buffer, "%0*x", w,
+                                          static_cast<unsigned>(value));
                         break;
                     case 'X':
-                        n = std::snprintf(buffer, sizeof buffer, "%0*X", w, static_cast<unsigned>(value));
+                        n = std::snprintf(buffer, sizeof buffer, "%0*X", w,
+                                          static_cast<unsigned>(value));
                         break;
                     default:
                         n = std::snprintf(buffer, sizeof buffer, "%0*d", w, value);
                         break;
                 }
-                if (n > 0) number.assign(buffer, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buffer - 1));
+                if (n > 0)
+                    number.assign(buffer, std::min<std::size_t>(static_cast<std::size_t>(n),
+                                                                sizeof buffer - 1));
             } else {
                 number = std::string(number_buffer, '0');
             }
@@ -170,7 +180,8 @@ std::string generate_text(std::string_view pattern, int it, std::string& error) 
             out += number;
         }
         if (out.size() > max_generated_text) {
-            error = "generated text is longer than " + std::to_string(max_generated_text) + " characters";
+            error = "generated text is longer than " + std::to_string(max_generated_text) +
+                    " characters";
             return {};
         }
     }
@@ -197,12 +208,14 @@ void handle_generate(parser_state& state, include_frame& frame, const logical_li
         state.error(frame, line.line, "$GENERATE: " + message);
     };
     if (tokens.size() < 5) {
-        fail("too few fields; the form is '$GENERATE start-stop[/step] lhs [ttl] [class] type rhs'");
+        fail(
+            "too few fields; the form is '$GENERATE start-stop[/step] lhs [ttl] [class] type rhs'");
         return;
     }
     auto r = parse_range(tokens[1].text);
     if (!r) {
-        fail("invalid range '" + std::string(tokens[1].text) + "' (want start-stop[/step], start <= stop)");
+        fail("invalid range '" + std::string(tokens[1].text) +
+             "' (want start-stop[/step], start <= stop)");
         return;
     }
     const std::string lhs(tokens[2].text);
@@ -229,7 +242,8 @@ void handle_generate(parser_state& state, include_frame& frame, const logical_li
     const std::uint64_t count = (std::uint64_t{r->stop} - r->start) / r->step + 1;
     if (count > state.limits.max_generate_records) {
         fail("range " + std::string(tokens[1].text) + " would create " + std::to_string(count) +
-             " records; at most " + std::to_string(state.limits.max_generate_records) + " are allowed");
+             " records; at most " + std::to_string(state.limits.max_generate_records) +
+             " are allowed");
         return;
     }
     for (std::uint64_t value = r->start; value <= r->stop && !state.stopped; value += r->step) {

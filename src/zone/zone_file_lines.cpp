@@ -70,8 +70,8 @@ bool line_reader::next(logical_line& out, std::string& error) {
         if (depth == 0) break;
     }
     if (depth > 0 && pos_ >= text_.size() && error.empty()) {
-        error = "unbalanced parenthesis: '(' on line " + std::to_string(open_line) +
-                " is never closed";
+        error =
+            "unbalanced parenthesis: '(' on line " + std::to_string(open_line) + " is never closed";
     }
     if (too_long && error.empty()) {
         error = "line longer than " + std::to_string(max_length_) + " characters";

@@ -102,8 +102,8 @@ struct ttl_class_type {
 };
 // Reads "[ttl] [class] type" (TTL and class in either order) from tokens[first...]. Empty
 // `error` on success ("bad TTL '1x'", "unknown type 'FOO'", "missing type", ...).
-ttl_class_type read_ttl_class_type(const std::vector<wire::text_token>& tokens,
-                                   std::size_t first, std::string& error);
+ttl_class_type read_ttl_class_type(const std::vector<wire::text_token>& tokens, std::size_t first,
+                                   std::string& error);
 // Checks that a record of `type` and `rr_class` may appear in an IN zone file.
 bool check_type_and_class(std::uint16_t type, std::optional<std::uint16_t> rr_class,
                           std::string& error);
@@ -111,14 +111,15 @@ bool check_type_and_class(std::uint16_t type, std::optional<std::uint16_t> rr_cl
 // The TTL a record gets under named's rules (explicit, $TTL, previous record, SOA MINIMUM);
 // nullopt after reporting an error.
 std::optional<std::uint32_t> resolve_ttl(parser_state& state, const include_frame& frame,
-                                         std::size_t line, std::optional<std::uint32_t> explicit_ttl,
+                                         std::size_t line,
+                                         std::optional<std::uint32_t> explicit_ttl,
                                          std::uint16_t type, const wire::rdata& data);
 // named caps TTLs at 2^31-1 (RFC 2181 8): above it the TTL becomes 0, with a warning.
 std::uint32_t limit_ttl(parser_state& state, const include_frame& frame, std::size_t line,
                         std::uint32_t ttl);
 // Appends a record, applying the batch TTL rule; `own_batch` for $GENERATE output.
-void add_record(parser_state& state, const include_frame& frame, std::size_t line,
-                wire::record rr, bool own_batch);
+void add_record(parser_state& state, const include_frame& frame, std::size_t line, wire::record rr,
+                bool own_batch);
 
 // The whole-zone checks and the final record set.
 zone_file_result finish_zone(parser_state& state, const std::optional<wire::name>& apex,

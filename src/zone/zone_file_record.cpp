@@ -63,8 +63,8 @@ wire::text_result<wire::rdata> rdata_under_origin(std::uint16_t type, std::strin
     return a;
 }
 
-ttl_class_type read_ttl_class_type(const std::vector<wire::text_token>& tokens,
-                                   std::size_t first, std::string& error) {
+ttl_class_type read_ttl_class_type(const std::vector<wire::text_token>& tokens, std::size_t first,
+                                   std::string& error) {
     error.clear();
     ttl_class_type out;
     std::size_t next = first;
@@ -93,8 +93,9 @@ ttl_class_type read_ttl_class_type(const std::vector<wire::text_token>& tokens,
         }
         auto type = wire::type_from_text(token.text);
         if (!type) {
-            error = starts_with_digit(token.text) ? "bad TTL '" + text + "' (a TTL was already given)"
-                                                  : "unknown type '" + text + "'";
+            error = starts_with_digit(token.text)
+                        ? "bad TTL '" + text + "' (a TTL was already given)"
+                        : "unknown type '" + text + "'";
             return out;
         }
         out.type = *type;
@@ -133,13 +134,15 @@ std::uint32_t limit_ttl(parser_state& state, const include_frame& frame, std::si
     constexpr std::uint32_t max_ttl = 0x7FFFFFFF;
     if (ttl <= max_ttl) return ttl;
     state.warning(frame, line,
-                  "TTL " + std::to_string(ttl) + " is above 2147483647 (RFC 2181 8); using 0, as "
-                  "named does");
+                  "TTL " + std::to_string(ttl) +
+                      " is above 2147483647 (RFC 2181 8); using 0, as "
+                      "named does");
     return 0;
 }
 
 std::optional<std::uint32_t> resolve_ttl(parser_state& state, const include_frame& frame,
-                                         std::size_t line, std::optional<std::uint32_t> explicit_ttl,
+                                         std::size_t line,
+                                         std::optional<std::uint32_t> explicit_ttl,
                                          std::uint16_t type, const wire::rdata& data) {
     ttl_state& ttl = state.ttl;
     if (explicit_ttl) {
@@ -181,8 +184,8 @@ std::uint16_t covered_type(std::uint16_t type, const wire::rdata& data) {
     return static_cast<std::uint16_t>((data.bytes()[0] << 8) | data.bytes()[1]);
 }
 
-void add_record(parser_state& state, const include_frame& frame, std::size_t line,
-                wire::record rr, bool own_batch) {
+void add_record(parser_state& state, const include_frame& frame, std::size_t line, wire::record rr,
+                bool own_batch) {
     if (state.records.size() >= state.limits.max_records) {
         state.error(frame, line,
                     "more than " + std::to_string(state.limits.max_records) +
@@ -209,8 +212,8 @@ void add_record(parser_state& state, const include_frame& frame, std::size_t lin
             state.warning(frame, line,
                           "TTL " + std::to_string(rr.ttl) + " differs from the TTL " +
                               std::to_string(same->ttl) + " of the same RRset on line " +
-                              std::to_string(same->line) + "; using " +
-                              std::to_string(same->ttl) + ", as named does");
+                              std::to_string(same->line) + "; using " + std::to_string(same->ttl) +
+                              ", as named does");
             rr.ttl = same->ttl;
             state.ttl.last_ttl = same->ttl;
         }
@@ -262,8 +265,8 @@ void handle_record(parser_state& state, include_frame& frame, const logical_line
     if (head.next < tokens.size()) {
         // The RDATA starts at its first token (a quoted token's view starts after the quote).
         const char* start = tokens[head.next].text.data() - (tokens[head.next].quoted ? 1 : 0);
-        rdata_text = std::string_view(line.text).substr(
-            static_cast<std::size_t>(start - line.text.data()));
+        rdata_text =
+            std::string_view(line.text).substr(static_cast<std::size_t>(start - line.text.data()));
     }
     auto data = rdata_under_origin(head.type, rdata_text, frame.origin);
     if (!data) {

@@ -1,14 +1,14 @@
 // named-compilezone (bind9-utils) is the reference for what a zone file means: for each test
 // zone, the records read_zone_file returns must equal, octet for octet and TTL for TTL, what
 // `named-compilezone -s full` prints; and files named refuses must be refused here too.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "residns/wire/presentation.hpp"
 #include "residns/wire/record.hpp"
@@ -27,9 +27,8 @@ struct run_result {
 
 // Runs named-compilezone from the data directory (so $INCLUDE paths resolve as ours do).
 run_result run_compilezone(const std::string& origin, const std::string& file) {
-    const std::string command = std::string(compilezone) +
-                                " -s full -i none -k ignore -w '" + data_dir + "' -o - '" +
-                                origin + "' '" + file + "' 2>/dev/null";
+    const std::string command = std::string(compilezone) + " -s full -i none -k ignore -w '" +
+                                data_dir + "' -o - '" + origin + "' '" + file + "' 2>/dev/null";
     run_result result;
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return result;
@@ -78,7 +77,8 @@ struct oracle_case {
 class CompilezoneOracle : public testing::TestWithParam<oracle_case> {};
 
 TEST_P(CompilezoneOracle, SameRecordsAsNamedCompilezone) {
-    if (!have_compilezone()) GTEST_SKIP() << compilezone << " is not installed (apt install bind9-utils)";
+    if (!have_compilezone())
+        GTEST_SKIP() << compilezone << " is not installed (apt install bind9-utils)";
     const oracle_case& c = GetParam();
     const run_result named = run_compilezone(c.origin, c.file);
     ASSERT_EQ(named.status, 0) << "named-compilezone refused " << c.file;
@@ -107,29 +107,32 @@ TEST_P(CompilezoneOracle, SameRecordsAsNamedCompilezone) {
     EXPECT_EQ(actual.size(), expected.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Zones, CompilezoneOracle,
-    testing::Values(oracle_case{"every-feature.zone", "example.test.", false},
-                    oracle_case{"every-feature.zone", "example.test.", true},
-                    oracle_case{"lan.zone", "lan.", true},
-                    oracle_case{"reverse.zone", "168.192.in-addr.arpa.", false},
-                    oracle_case{"rfc1035-ttl.zone", "ttl.test.", true},
-                    oracle_case{"rfc1035-prev-ttl.zone", "prev.test.", false}),
-    [](const testing::TestParamInfo<oracle_case>& param) {
-        std::string name = param.param.file;
-        name = name.substr(0, name.find('.'));
-        std::ranges::replace(name, '-', '_');
-        return name + (param.param.origin_in_config ? "_configured_origin" : "_file_origin");
-    });
+INSTANTIATE_TEST_SUITE_P(Zones, CompilezoneOracle,
+                         testing::Values(oracle_case{"every-feature.zone", "example.test.", false},
+                                         oracle_case{"every-feature.zone", "example.test.", true},
+                                         oracle_case{"lan.zone", "lan.", true},
+                                         oracle_case{"reverse.zone", "168.192.in-addr.arpa.",
+                                                     false},
+                                         oracle_case{"rfc1035-ttl.zone", "ttl.test.", true},
+                                         oracle_case{"rfc1035-prev-ttl.zone", "prev.test.", false}),
+                         [](const testing::TestParamInfo<oracle_case>& param) {
+                             std::string name = param.param.file;
+                             name = name.substr(0, name.find('.'));
+                             std::ranges::replace(name, '-', '_');
+                             return name + (param.param.origin_in_config ? "_configured_origin"
+                                                                         : "_file_origin");
+                         });
 
 class CompilezoneRejects : public testing::TestWithParam<const char*> {};
 
 TEST_P(CompilezoneRejects, BothRefuseTheZone) {
-    if (!have_compilezone()) GTEST_SKIP() << compilezone << " is not installed (apt install bind9-utils)";
+    if (!have_compilezone())
+        GTEST_SKIP() << compilezone << " is not installed (apt install bind9-utils)";
     const std::string file = std::string("bad/") + GetParam();
     const run_result named = run_compilezone("bad.test.", file);
     EXPECT_NE(named.status, 0) << "named-compilezone accepted " << file;
-    const zone_file_result ours = read_zone_file(data_dir + "/" + file, wire::name::from_text("bad.test."));
+    const zone_file_result ours =
+        read_zone_file(data_dir + "/" + file, wire::name::from_text("bad.test."));
     EXPECT_FALSE(ours.zone.has_value());
     EXPECT_FALSE(ours.errors.empty());
 }

@@ -2,14 +2,14 @@
 // in-memory $INCLUDE files, and finding an error or warning by line and words.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "residns/wire/name.hpp"
 #include "residns/wire/record.hpp"
