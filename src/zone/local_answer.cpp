@@ -29,15 +29,20 @@ std::size_t name_length(std::span<const std::uint8_t> bytes) {
 std::size_t fixed_size(wire::field_kind kind) {
     using k = wire::field_kind;
     switch (kind) {
-        case k::u8: return 1;
+        case k::u8:
+            return 1;
         case k::u16:
-        case k::type: return 2;
+        case k::type:
+            return 2;
         case k::u32:
         case k::ttl:
         case k::time:
-        case k::ipv4: return 4;
-        case k::ipv6: return 16;
-        default: return 0;
+        case k::ipv4:
+            return 4;
+        case k::ipv6:
+            return 16;
+        default:
+            return 0;
     }
 }
 
@@ -49,12 +54,13 @@ bool put_rdata(wire::message_builder& b, std::uint16_t type, std::span<const std
     std::size_t pos = 0;
     for (const auto& field : layout->fields) {
         std::span<const std::uint8_t> rest = rdata.subspan(pos);
-        std::size_t size = wire::is_name_field(field.kind) ? name_length(rest)
-                                                            : fixed_size(field.kind);
+        std::size_t size =
+            wire::is_name_field(field.kind) ? name_length(rest) : fixed_size(field.kind);
         if (size == 0 || size > rest.size()) break;
-        bool ok = wire::is_name_field(field.kind)
-                      ? b.put_name(rest.first(size), field.kind == wire::field_kind::name_compressed)
-                      : b.put_bytes(rest.first(size));
+        bool ok =
+            wire::is_name_field(field.kind)
+                ? b.put_name(rest.first(size), field.kind == wire::field_kind::name_compressed)
+                : b.put_bytes(rest.first(size));
         if (!ok) return false;
         pos += size;
     }
@@ -89,8 +95,7 @@ bool is_negative(const local_result& r) {
 }  // namespace
 
 bool start_local_answer(wire::message_builder& builder, const local_result& result,
-                        std::span<const std::uint8_t> query_packet,
-                        const wire::query_view& query) {
+                        std::span<const std::uint8_t> query_packet, const wire::query_view& query) {
     const wire::question_ref& q = query.question;
     if (query_packet.size() < q.end_offset || !q.qname_is_inline()) return false;
     wire::header& h = builder.hdr();

@@ -11,12 +11,18 @@ namespace residns::zone {
 
 const char* to_string(local_status s) {
     switch (s) {
-        case local_status::not_local: return "not_local";
-        case local_status::answer: return "answer";
-        case local_status::nxdomain: return "nxdomain";
-        case local_status::nodata: return "nodata";
-        case local_status::referral: return "referral";
-        case local_status::cname_external: return "cname_external";
+        case local_status::not_local:
+            return "not_local";
+        case local_status::answer:
+            return "answer";
+        case local_status::nxdomain:
+            return "nxdomain";
+        case local_status::nodata:
+            return "nodata";
+        case local_status::referral:
+            return "referral";
+        case local_status::cname_external:
+            return "cname_external";
     }
     return "?";
 }

@@ -59,10 +59,14 @@ std::string text_of(const wire::name& n) {
 // additional section), or npos.
 std::size_t target_offset(std::uint16_t type) {
     switch (type) {
-        case wire::rr_type::ns: return 0;
-        case wire::rr_type::mx: return 2;
-        case wire::rr_type::srv: return 6;
-        default: return std::string::npos;
+        case wire::rr_type::ns:
+            return 0;
+        case wire::rr_type::mx:
+            return 2;
+        case wire::rr_type::srv:
+            return 6;
+        default:
+            return std::string::npos;
     }
 }
 
@@ -89,7 +93,8 @@ struct local_data_builder {
     }
 
     std::uint32_t file_id(const std::string& file) {
-        auto [it, inserted] = file_ids.try_emplace(file, static_cast<std::uint32_t>(d.files_.size()));
+        auto [it, inserted] =
+            file_ids.try_emplace(file, static_cast<std::uint32_t>(d.files_.size()));
         if (inserted) d.files_.push_back(file);
         return it->second;
     }
@@ -98,9 +103,8 @@ struct local_data_builder {
         std::vector<pending_group> groups;
         for (const auto& zone : sources.zones) {
             const source_location zone_where{zone.file, 0};
-            auto same_apex = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
-                return g.apex == zone.apex;
-            });
+            auto same_apex = std::find_if(groups.begin(), groups.end(),
+                                          [&](const auto& g) { return g.apex == zone.apex; });
             if (same_apex != groups.end()) {
                 std::string message = "zone ";
                 message += text_of(zone.apex);
@@ -365,7 +369,8 @@ struct local_data_builder {
                     {d.rdata_.data() + rec.rdata_offset + offset, rec.rdata_length - offset});
                 if (!target) continue;
                 const wire::name lower = target->lowered();
-                std::uint32_t t = d.find_node(lower.wire(), d.hash_name(lower.wire(), group), group);
+                std::uint32_t t =
+                    d.find_node(lower.wire(), d.hash_name(lower.wire(), group), group);
                 if (t == local_data::none) continue;
                 const auto& tn = d.nodes_[t];
                 if (tn.cut != local_data::none && s.type != wire::rr_type::ns) continue;

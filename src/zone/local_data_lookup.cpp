@@ -227,7 +227,8 @@ private:
                 return false;
             }
             const node& ce = d_.nodes_[encloser];
-            if (ce.cut != none && !(skip == 0 && ce.cut == encloser && qtype_ == wire::rr_type::ds)) {
+            if (ce.cut != none &&
+                !(skip == 0 && ce.cut == encloser && qtype_ == wire::rr_type::ds)) {
                 if (hop != 0) {
                     r_.status = local_status::cname_external;
                     r_.external_name = current;
@@ -289,7 +290,7 @@ private:
 };
 
 local_result local_data::lookup(std::span<const std::uint8_t> qname_wire, std::uint16_t qtype,
-                                 std::uint16_t qclass) const {
+                                std::uint16_t qclass) const {
     local_result r;
     if (qclass != wire::rr_class::in && qclass != wire::rr_class::any) return r;
     local_lookup(*this, qtype, r).run(qname_wire);

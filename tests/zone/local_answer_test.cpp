@@ -27,21 +27,20 @@ namespace flag = wire::header_flag;
 
 local_sources answer_sources() {
     local_sources s;
-    s.zones.push_back(test::make_zone(
-        "example.com.", "db.example.com",
-        {
-            "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300",
-            "@ 3600 IN NS ns1",
-            "@ 3600 IN MX 10 mail",
-            "ns1 3600 IN A 192.0.2.53",
-            "mail 3600 IN A 192.0.2.25",
-            "www 300 IN A 192.0.2.1",
-            "alias 600 IN CNAME www",
-            "ext 600 IN CNAME www.upstream.test.",
-            "*.wild 120 IN TXT \"wild\"",
-            "sub 3600 IN NS ns.sub",
-            "ns.sub 3600 IN A 192.0.2.99",
-        }));
+    s.zones.push_back(test::make_zone("example.com.", "db.example.com",
+                                      {
+                                          "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300",
+                                          "@ 3600 IN NS ns1",
+                                          "@ 3600 IN MX 10 mail",
+                                          "ns1 3600 IN A 192.0.2.53",
+                                          "mail 3600 IN A 192.0.2.25",
+                                          "www 300 IN A 192.0.2.1",
+                                          "alias 600 IN CNAME www",
+                                          "ext 600 IN CNAME www.upstream.test.",
+                                          "*.wild 120 IN TXT \"wild\"",
+                                          "sub 3600 IN NS ns.sub",
+                                          "ns.sub 3600 IN A 192.0.2.99",
+                                      }));
     s.zones.push_back(test::make_zone("short.test.", "db.short",
                                       {"@ 60 IN SOA ns hm 1 7200 3600 1209600 300",
                                        "@ 60 IN NS ns.example.com.", "www 60 IN A 192.0.2.7"}));
@@ -141,8 +140,7 @@ TEST_F(LocalAnswer, MxAnswerHasTheTargetsAddressInAdditional) {
     auto a = write_and_decode(lookup(q), q);
     EXPECT_THAT(lines_of(a.msg.answers),
                 ElementsAre("example.com. 3600 IN MX 10 mail.example.com."));
-    EXPECT_THAT(lines_of(a.msg.additionals),
-                ElementsAre("mail.example.com. 3600 IN A 192.0.2.25"));
+    EXPECT_THAT(lines_of(a.msg.additionals), ElementsAre("mail.example.com. 3600 IN A 192.0.2.25"));
 }
 
 TEST_F(LocalAnswer, NamesInMxRdataAreCompressed) {
@@ -185,13 +183,13 @@ TEST_F(LocalAnswer, OptIsPresentOnlyWhenTheClientSentOne) {
 // A zone with an RRset too large for 512 bytes, and one whose additional part is.
 local_sources big_sources() {
     local_sources s;
-    zone_source z = test::make_zone("big.test.", "db.big",
-                                    {"@ 60 IN SOA ns hm 1 7200 3600 1209600 300",
-                                     "@ 60 IN NS ns", "ns 60 IN A 192.0.2.1",
-                                     "small 60 IN CNAME many", "mx 60 IN MX 10 many"});
+    zone_source z =
+        test::make_zone("big.test.", "db.big",
+                        {"@ 60 IN SOA ns hm 1 7200 3600 1209600 300", "@ 60 IN NS ns",
+                         "ns 60 IN A 192.0.2.1", "small 60 IN CNAME many", "mx 60 IN MX 10 many"});
     for (int i = 0; i < 40; ++i) {
-        z.records.push_back(test::parse_line("many 60 IN A 10.0.0." + std::to_string(i + 1),
-                                             z.apex, "db.big", z.records.size() + 1));
+        z.records.push_back(test::parse_line("many 60 IN A 10.0.0." + std::to_string(i + 1), z.apex,
+                                             "db.big", z.records.size() + 1));
     }
     s.zones.push_back(z);
     return s;
@@ -208,8 +206,7 @@ TEST(LocalAnswerTruncation, AnRRsetThatDoesNotFitEndsTheAnswerWithTc) {
     EXPECT_LE(a.bytes.size(), 512u);
     EXPECT_TRUE(a.msg.hdr.tc());
     // The CNAME fitted; the 40 A records (40 * 16 bytes) did not, and none of them is sent.
-    EXPECT_THAT(lines_of(a.msg.answers),
-                ElementsAre("small.big.test. 60 IN CNAME many.big.test."));
+    EXPECT_THAT(lines_of(a.msg.answers), ElementsAre("small.big.test. 60 IN CNAME many.big.test."));
     EXPECT_TRUE(a.msg.edns.has_value());  // room for the OPT is always kept
 
     // Over TCP everything fits.
@@ -248,8 +245,8 @@ TEST_F(LocalAnswer, CnameExternalChainIsWrittenForTheServerToAppendTo) {
     ASSERT_TRUE(start_local_answer(b, r, q.packet, q.view));
     ASSERT_TRUE(append_local_answers(b, r, out.size() - wire::opt_record_size));
     // What the server would append: the upstream's answer for the external name.
-    ASSERT_TRUE(b.begin_record(wire::section::answer, r.external_name, t::a, wire::rr_class::in,
-                               42));
+    ASSERT_TRUE(
+        b.begin_record(wire::section::answer, r.external_name, t::a, wire::rr_class::in, 42));
     ASSERT_TRUE(b.put_bytes(std::array<std::uint8_t, 4>{203, 0, 113, 9}));
     ASSERT_TRUE(b.end_record());
     ASSERT_TRUE(add_client_opt(b, q.view, 1232));

@@ -21,41 +21,41 @@ namespace t = wire::rr_type;
 
 local_sources example_sources() {
     local_sources s;
-    s.zones.push_back(test::make_zone(
-        "example.com.", "db.example.com",
-        {
-            "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300",  // line 1
-            "@ 3600 IN NS ns1",
-            "@ 3600 IN NS ns2.elsewhere.test.",
-            "@ 3600 IN MX 10 mail",
-            "ns1 IN A 192.0.2.53",  // line 5
-            "mail IN A 192.0.2.25",
-            "mail IN AAAA 2001:db8::25",
-            "www 300 IN A 192.0.2.1",
-            "www 300 IN A 192.0.2.2",
-            "alias IN CNAME www",  // line 10
-            "chain1 IN CNAME chain2",
-            "chain2 IN CNAME chain3",
-            "chain3 IN CNAME www",
-            "ext IN CNAME www.upstream.test.",
-            "loop1 IN CNAME loop2",  // line 15
-            "loop2 IN CNAME loop1",
-            "a.b.c IN A 192.0.2.3",
-            "*.wild IN A 192.0.2.4",
-            "*.wild IN TXT \"wild\"",
-            "exists.wild IN TXT \"here\"",  // line 20
-            "x.ent.wild IN A 192.0.2.5",
-            "*.wc IN CNAME www",
-            "sub IN NS ns.sub",
-            "sub IN NS ns.elsewhere.test.",
-            "sub IN DS 12345 8 2 0123456789abcdef",  // line 25
-            "ns.sub IN A 192.0.2.99",
-            "_sip._tcp IN SRV 0 5 5060 mail",
-            "other IN CNAME www.example.org.",
-            "dead IN CNAME nothing",
-            "printer-alias IN CNAME printer.lan.",  // line 30
-            "deleg-alias IN CNAME host.sub",
-        }));
+    s.zones.push_back(
+        test::make_zone("example.com.", "db.example.com",
+                        {
+                            "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300",  // line 1
+                            "@ 3600 IN NS ns1",
+                            "@ 3600 IN NS ns2.elsewhere.test.",
+                            "@ 3600 IN MX 10 mail",
+                            "ns1 IN A 192.0.2.53",  // line 5
+                            "mail IN A 192.0.2.25",
+                            "mail IN AAAA 2001:db8::25",
+                            "www 300 IN A 192.0.2.1",
+                            "www 300 IN A 192.0.2.2",
+                            "alias IN CNAME www",  // line 10
+                            "chain1 IN CNAME chain2",
+                            "chain2 IN CNAME chain3",
+                            "chain3 IN CNAME www",
+                            "ext IN CNAME www.upstream.test.",
+                            "loop1 IN CNAME loop2",  // line 15
+                            "loop2 IN CNAME loop1",
+                            "a.b.c IN A 192.0.2.3",
+                            "*.wild IN A 192.0.2.4",
+                            "*.wild IN TXT \"wild\"",
+                            "exists.wild IN TXT \"here\"",  // line 20
+                            "x.ent.wild IN A 192.0.2.5",
+                            "*.wc IN CNAME www",
+                            "sub IN NS ns.sub",
+                            "sub IN NS ns.elsewhere.test.",
+                            "sub IN DS 12345 8 2 0123456789abcdef",  // line 25
+                            "ns.sub IN A 192.0.2.99",
+                            "_sip._tcp IN SRV 0 5 5060 mail",
+                            "other IN CNAME www.example.org.",
+                            "dead IN CNAME nothing",
+                            "printer-alias IN CNAME printer.lan.",  // line 30
+                            "deleg-alias IN CNAME host.sub",
+                        }));
     s.zones.push_back(test::make_zone("example.org.", "db.example.org",
                                       {
                                           "@ 60 IN SOA ns hostmaster 1 7200 3600 1209600 300",
@@ -63,7 +63,8 @@ local_sources example_sources() {
                                           "www IN A 198.51.100.1",
                                           "back IN CNAME alias.example.com.",
                                       }));
-    s.local_records.push_back(test::local_record("printer.lan. 60 IN A 192.168.1.5", "/etc/hosts", 3));
+    s.local_records.push_back(
+        test::local_record("printer.lan. 60 IN A 192.168.1.5", "/etc/hosts", 3));
     s.local_records.push_back(
         test::local_record("merged.example.com. 60 IN A 192.0.2.77", "/etc/hosts", 4));
     return s;
@@ -239,8 +240,8 @@ TEST_F(LocalData, WildcardWithoutTheTypeIsNodata) {
 TEST_F(LocalData, WildcardCnameIsFollowed) {
     auto r = lookup("any.wc.example.com.", t::a);
     EXPECT_EQ(r.status, local_status::answer);
-    EXPECT_THAT(sets_of(r.answers()), ElementsAre("any.wc.example.com. CNAME 1 (synthesized)",
-                                                  "www.example.com. A 2"));
+    EXPECT_THAT(sets_of(r.answers()),
+                ElementsAre("any.wc.example.com. CNAME 1 (synthesized)", "www.example.com. A 2"));
 }
 
 TEST_F(LocalData, MissingNameIsNxdomainWithTheSoa) {
@@ -346,10 +347,8 @@ TEST_F(LocalData, OtherNamesNearTransparentNamesAreNotLocal) {
 }
 
 TEST_F(LocalData, ClassesOtherThanInAreNotLocal) {
-    EXPECT_EQ(lookup("www.example.com.", t::a, wire::rr_class::ch).status,
-              local_status::not_local);
-    EXPECT_EQ(lookup("www.example.com.", t::a, wire::rr_class::any).status,
-              local_status::answer);
+    EXPECT_EQ(lookup("www.example.com.", t::a, wire::rr_class::ch).status, local_status::not_local);
+    EXPECT_EQ(lookup("www.example.com.", t::a, wire::rr_class::any).status, local_status::answer);
 }
 
 TEST_F(LocalData, LocalRecordsInsideAZoneJoinIt) {
@@ -371,13 +370,13 @@ TEST_F(LocalData, ResultsNameTheirSources) {
 
 TEST(LocalDataZones, TheLongestApexWins) {
     local_sources s;
-    s.zones.push_back(test::make_zone("example.com.", "parent",
-                                      {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns",
-                                       "ns IN A 192.0.2.1", "child IN NS ns.child",
-                                       "child IN DS 1 8 2 00ff", "ns.child IN A 192.0.2.2"}));
-    s.zones.push_back(test::make_zone("child.example.com.", "child",
-                                      {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns",
-                                       "ns IN A 192.0.2.2", "www IN A 192.0.2.3"}));
+    s.zones.push_back(test::make_zone(
+        "example.com.", "parent",
+        {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns", "ns IN A 192.0.2.1", "child IN NS ns.child",
+         "child IN DS 1 8 2 00ff", "ns.child IN A 192.0.2.2"}));
+    s.zones.push_back(test::make_zone(
+        "child.example.com.", "child",
+        {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns", "ns IN A 192.0.2.2", "www IN A 192.0.2.3"}));
     s.local_records.push_back(test::local_record("h.child.example.com. A 192.0.2.9", "hosts", 1));
     auto data = test::build_ok(s);
     auto www = dns_name("www.child.example.com.");
@@ -398,9 +397,9 @@ TEST(LocalDataZones, TheLongestApexWins) {
 
 TEST(LocalDataBuild, ZoneWithoutSoaAtItsApexIsAnError) {
     local_sources s;
-    s.zones.push_back(test::make_zone("example.com.", "db.example",
-                                      {"@ IN NS ns", "ns IN A 192.0.2.1",
-                                       "sub 60 IN SOA ns hm 1 2 3 4 5"}));
+    s.zones.push_back(
+        test::make_zone("example.com.", "db.example",
+                        {"@ IN NS ns", "ns IN A 192.0.2.1", "sub 60 IN SOA ns hm 1 2 3 4 5"}));
     auto built = build_local_data(s);
     EXPECT_EQ(built.data, nullptr);
     EXPECT_THAT(test::error_texts(built.errors),
@@ -411,9 +410,9 @@ TEST(LocalDataBuild, ZoneWithoutSoaAtItsApexIsAnError) {
 
 TEST(LocalDataBuild, CnameAndOtherDataAcrossSourcesNamesBoth) {
     local_sources s;
-    s.zones.push_back(test::make_zone(
-        "example.com.", "db.example",
-        {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns", "www IN CNAME web"}));
+    s.zones.push_back(
+        test::make_zone("example.com.", "db.example",
+                        {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns", "www IN CNAME web"}));
     s.local_records.push_back(test::local_record("www.example.com. A 192.0.2.1", "/etc/hosts", 7));
     auto built = build_local_data(s);
     EXPECT_EQ(built.data, nullptr);
@@ -437,10 +436,10 @@ TEST(LocalDataBuild, CnameAndOtherDataAmongTransparentNamesIsAnError) {
 
 TEST(LocalDataBuild, DuplicateRecordsCollapseAndTheFirstTtlWins) {
     local_sources s;
-    s.zones.push_back(test::make_zone("example.com.", "db",
-                                      {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns",
-                                       "www 300 IN A 192.0.2.1", "WWW 600 IN A 192.0.2.1",
-                                       "www 900 IN A 192.0.2.2"}));
+    s.zones.push_back(
+        test::make_zone("example.com.", "db",
+                        {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns", "www 300 IN A 192.0.2.1",
+                         "WWW 600 IN A 192.0.2.1", "www 900 IN A 192.0.2.2"}));
     s.local_records.push_back(test::local_record("www.example.com. 300 A 192.0.2.1", "hosts", 2));
     auto built = build_local_data(s);
     ASSERT_NE(built.data, nullptr);
@@ -460,8 +459,7 @@ TEST(LocalDataBuild, OutOfZoneAndNonInRecordsAreIgnoredWithAWarning) {
     local_sources s;
     s.zones.push_back(test::make_zone("example.com.", "db",
                                       {"@ 60 IN SOA ns hm 1 2 3 4 5", "@ IN NS ns",
-                                       "www.example.org. IN A 192.0.2.1",
-                                       "txt CH TXT hello"}));
+                                       "www.example.org. IN A 192.0.2.1", "txt CH TXT hello"}));
     auto built = build_local_data(s);
     ASSERT_NE(built.data, nullptr);
     EXPECT_THAT(test::error_texts(built.warnings),

@@ -75,7 +75,7 @@ struct client_query {
 
     std::span<const std::uint8_t> qname() const {
         return std::span<const std::uint8_t>(packet).subspan(view.question.qname_offset,
-                                                              view.question.qname_length);
+                                                             view.question.qname_length);
     }
 };
 

@@ -33,8 +33,7 @@ std::size_t write_local_answer(const local_result& result,
 // Header (ID, flags, rcode from `result`) and the client's question bytes. False when they do
 // not fit.
 bool start_local_answer(wire::message_builder& builder, const local_result& result,
-                        std::span<const std::uint8_t> query_packet,
-                        const wire::query_view& query);
+                        std::span<const std::uint8_t> query_packet, const wire::query_view& query);
 
 // The answer section of `result` (for cname_external: the chain so far), RRset by RRset, keeping
 // the message within `record_limit` bytes. False when an RRset did not fit: the builder is then

@@ -82,9 +82,7 @@ struct local_result {
 
     std::span<const rrset_ref> answers() const { return {answer.data(), answer_count}; }
     std::span<const rrset_ref> authorities() const { return {authority.data(), authority_count}; }
-    std::span<const rrset_ref> additionals() const {
-        return {additional.data(), additional_count};
-    }
+    std::span<const rrset_ref> additionals() const { return {additional.data(), additional_count}; }
     bool is_local() const { return status != local_status::not_local; }
     // AA: set for every local answer except referrals.
     bool authoritative() const { return is_local() && status != local_status::referral; }
