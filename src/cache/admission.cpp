@@ -1,6 +1,6 @@
 // Admission of upstream answers: checks, kind and lifetime, record selection, and the copy (or,
-// when records were dropped, the re-encoding) of the records into a new entry with their
-// stored TTLs written in place.
+// when records were dropped or a compression pointer leads outside names, the re-encoding) of
+// the records into a new entry with their stored TTLs written in place.
 #include "admission.hpp"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "name_regions.hpp"
 #include "reencode.hpp"
 #include "residns/util/endian.hpp"
 #include "residns/wire/constants.hpp"
@@ -128,11 +129,17 @@ admission admit(std::span<const std::uint8_t> packet, const wire::packet_index& 
         return {insert_result::zero_ttl};
     }
 
-    // The record bytes: a straight copy from behind the question, or a re-encoding.
+    // The record bytes: a straight copy from behind the question, or a re-encoding. A straight
+    // copy keeps the upstream's compression pointers, and a hit rewrites the TTLs: so only when
+    // every pointer leads to bytes of names (name_regions.hpp). Otherwise the records are
+    // re-encoded, names decompressed as they read now, rather than refused: RFC 1035 allows such
+    // pointers, and the decoded records are what the upstream said.
+    const bool reencode = dropped || !pointers_land_on_names(packet, index, usable);
+    if (reencode && !dropped) keep.assign(usable, true);
     std::span<const std::uint8_t> region;
     reencoded fresh;
     const std::size_t record_count = std::size_t{counts[0]} + counts[1] + counts[2];
-    if (dropped) {
+    if (reencode) {
         if (!reencode_records(packet, index, keep, k.qname(), k.qtype(), k.qclass(), fresh) ||
             fresh.question_end != q.end_offset) {
             return {insert_result::too_large};
@@ -166,8 +173,8 @@ admission admit(std::span<const std::uint8_t> packet, const wire::packet_index& 
     std::size_t n = 0;
     for (std::size_t i = 0; i < usable; ++i) {
         if (!kept(i)) continue;
-        const std::size_t ttl_at = dropped ? fresh.ttl_offsets[n] - fresh.question_end
-                                           : records[i].ttl_offset - q.end_offset;
+        const std::size_t ttl_at = reencode ? fresh.ttl_offsets[n] - fresh.question_end
+                                            : records[i].ttl_offset - q.end_offset;
         e->set_ttl_offset(n, static_cast<std::uint16_t>(ttl_at));
         util::store_u32(e->records_data() + ttl_at, stored_ttl(packet, records[i], kind, config));
         ++n;
