@@ -120,8 +120,9 @@ void read_records(const field& value, reader& r, zone::settings& out) {
     walk_list(value, r, true, "[\"nas.lan. 300 IN A 192.168.1.10\"]", [&](const field& item) {
         const auto text = read_scalar(item, r, "a record such as \"nas.lan. 300 IN A 192.0.2.1\"");
         if (!text) return;
-        records.push_back(
-            {.text = *text, .where = cat({r.file(), ":", std::to_string(item.mark.line + 1)})});
+        records.push_back({.text = *text,
+                           .file = r.file(),
+                           .line = static_cast<std::size_t>(item.mark.line) + 1});
     });
     out.records = std::move(records);
 }

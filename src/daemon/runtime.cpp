@@ -23,9 +23,10 @@ std::string describe(const server::bound_address& a) {
 
 }  // namespace
 
-runtime::runtime(std::string config_path, config::daemon_config config)
+runtime::runtime(std::string config_path, config::daemon_config config, zone::local_loader local)
     : config_path_(std::move(config_path)),
       config_(std::move(config)),
+      local_(std::move(local)),
       stop_signals_(control_io_, SIGTERM, SIGINT),
       reload_signals_(control_io_, SIGHUP) {}
 
@@ -71,6 +72,7 @@ void runtime::start() {
                                              config_.upstream.forward_zones, flights_.get()));
         // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
         if (i == 0) bind_to = workers_.front()->bound();
+        workers_.back()->set_local_data(local_.current());
     }
     log_upstreams();
     for (auto& w : workers_)
@@ -111,6 +113,22 @@ void runtime::wait_for_reload() {
     });
 }
 
+void runtime::reload_local_data() {
+    const zone::load_outcome outcome = local_.reload(config_.local);
+    for (const auto& w : outcome.warnings)
+        spdlog::warn("{}", w.to_string());
+    for (const auto& e : outcome.errors)
+        spdlog::error("{}", e.to_string());
+    if (!outcome.errors.empty()) {
+        spdlog::error("local data: {} error(s); what failed keeps its previous data",
+                      outcome.errors.size());
+    }
+    if (!outcome.changed) return;
+    for (auto& w : workers_)
+        w->set_local_data(outcome.data);
+    spdlog::info("local data: {} zone(s), {} record(s)", outcome.zones, outcome.records);
+}
+
 void runtime::reload() {
     spdlog::info("reloading {}", config_path_);
     config::load_result loaded = config::load_file(config_path_);
@@ -133,6 +151,7 @@ void runtime::reload() {
     fresh.server = config_.server;
     fresh.cache = config_.cache;
     config_ = std::move(fresh);
+    reload_local_data();
     if (upstreams_changed) {
         for (auto& w : workers_)
             w->replace_forwarder(forwarder_factory_for(config_.upstream),

@@ -12,12 +12,14 @@
 #include "residns/cache/answer_cache.hpp"
 #include "residns/config/daemon_config.hpp"
 #include "residns/server/worker.hpp"
+#include "residns/zone/local_loader.hpp"
 
 namespace residns::daemon {
 
 class runtime {
 public:
-    runtime(std::string config_path, config::daemon_config config);
+    // `local` has loaded config.local already (start() hands its data to the workers).
+    runtime(std::string config_path, config::daemon_config config, zone::local_loader local);
     ~runtime();
 
     // Binds every listener and starts the workers; throws on failures (with a message).
@@ -30,10 +32,12 @@ private:
     void wait_for_reload();
     void reload();
     void log_upstreams() const;
+    void reload_local_data();
     server::forwarder_factory forwarder_factory_for(const upstream::settings& settings) const;
 
     std::string config_path_;
     config::daemon_config config_;
+    zone::local_loader local_;
     boost::asio::io_context control_io_{1};
     boost::asio::signal_set stop_signals_;
     boost::asio::signal_set reload_signals_;

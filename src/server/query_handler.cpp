@@ -7,6 +7,8 @@
 
 #include "residns/wire/message_builder.hpp"
 #include "residns/wire/response.hpp"
+#include "residns/zone/chased_answer.hpp"
+#include "residns/zone/local_answer.hpp"
 
 namespace residns::server {
 
@@ -85,6 +87,20 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
 
     const std::size_t limit =
         via == transport::udp ? wire::udp_answer_limit(view, settings_.edns_udp_size) : 65535;
+    const auto keep_for_forwarding = [&](bool chase) {
+        pending.view = view;
+        pending.via = via;
+        pending.limit = limit;
+        pending.chase_local_chain = chase;
+        std::memcpy(pending.head.data(), query.data(), view.question.end_offset);
+        return handle_result::forward;
+    };
+    if (local_ != nullptr) {
+        bool chase = false;
+        length = answer_locally(query, view, limit, out, chase);
+        if (length > 0) return handle_result::answer;
+        if (chase) return keep_for_forwarding(true);
+    }
     if (cache_.cache != nullptr) {
         // The hot path: no heap allocation and no logging up to the return of a hit.
         const cache::key k = cache::key::from_query(query, view);
@@ -135,14 +151,96 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
         }
     }
 
-    pending.view = view;
-    pending.via = via;
-    pending.limit = limit;
-    std::memcpy(pending.head.data(), query.data(), view.question.end_offset);
-    return handle_result::forward;
+    return keep_for_forwarding(false);
+}
+
+std::size_t query_handler::answer_locally(std::span<const std::uint8_t> query,
+                                          const wire::query_view& view, std::size_t limit,
+                                          std::span<std::uint8_t> out, bool& chase) {
+    const auto& q = view.question;
+    const zone::local_result local =
+        local_->lookup(query.subspan(q.qname_offset, q.qname_length), q.qtype, q.qclass);
+    if (!local.is_local()) return 0;
+    if (local.status != zone::local_status::cname_external || !view.hdr.rd()) {
+        // With RD=0 a chain that leaves local data is answered as far as it goes.
+        counters_.local_answers.add();
+        return zone::write_local_answer(local, query, view, limit, settings_.edns_udp_size, out);
+    }
+    if (cache_.cache != nullptr && make_chase_query(local, view)) {
+        const std::span<const std::uint8_t> target_query(chase_query_.data(), chase_query_length_);
+        const cache::key k = cache::key::from_query(target_query, chase_view_);
+        const cache::answer_target target{.query_packet = target_query,
+                                          .query = &chase_view_,
+                                          .limit = 65535,
+                                          .our_udp_size = settings_.edns_udp_size,
+                                          .out = answer_buffer_,
+                                          .allow_stale = false};
+        const auto found = cache_.cache->lookup(k, cache_.now(), target);
+        if (found.status == cache::lookup_status::hit) {
+            counters_.cache_hits.add();
+            counters_.local_chases.add();
+            const std::size_t length = zone::write_chased_answer(
+                local, query, view, limit, settings_.edns_udp_size,
+                std::span<const std::uint8_t>(answer_buffer_).first(found.length), out);
+            if (length > 0) return length;
+        }
+    }
+    chase = true;
+    return 0;
+}
+
+bool query_handler::make_chase_query(const zone::local_result& chain,
+                                     const wire::query_view& client) {
+    wire::message_builder b(chase_query_);
+    b.hdr().id = 0;
+    b.hdr().set_flag(wire::header_flag::rd, true);
+    b.hdr().set_flag(wire::header_flag::cd, client.hdr.cd());
+    if (!b.add_question(chain.external_name, client.question.qtype, client.question.qclass)) {
+        return false;
+    }
+    if (client.edns.present) {
+        wire::edns e;
+        if (client.edns.dnssec_ok()) e.flags = wire::edns_flag_do;
+        if (!b.add_opt(e)) return false;
+    }
+    chase_query_length_ = b.finish();
+    const std::span<const std::uint8_t> packet(chase_query_.data(), chase_query_length_);
+    return wire::parse_query(packet, chase_view_) == wire::parse_error::none;
+}
+
+void query_handler::forward_chase(const pending_query& pending, reply_fn reply) {
+    const auto& q = pending.view.question;
+    const std::span<const std::uint8_t> qname(pending.head.data() + q.qname_offset, q.qname_length);
+    std::shared_ptr<const zone::local_data> snapshot = local_;
+    if (!snapshot) return reply_servfail(pending, reply);
+    const zone::local_result chain = snapshot->lookup(qname, q.qtype, q.qclass);
+    if (chain.status != zone::local_status::cname_external ||
+        !make_chase_query(chain, pending.view)) {
+        return reply_servfail(pending, reply);
+    }
+    counters_.local_chases.add();
+    pending_query target;
+    target.view = chase_view_;
+    target.via = transport::tcp;
+    target.limit = 65535;
+    std::memcpy(target.head.data(), chase_query_.data(), chase_view_.question.end_offset);
+    forward(target, [this, client = pending, snapshot = std::move(snapshot),
+                     reply = std::move(reply)](std::span<const std::uint8_t> answer) {
+        const auto& cq = client.view.question;
+        const zone::local_result again = snapshot->lookup(
+            std::span<const std::uint8_t>(client.head.data() + cq.qname_offset, cq.qname_length),
+            cq.qtype, cq.qclass);
+        chase_buffer_.resize(65535);
+        const std::size_t length =
+            zone::write_chased_answer(again, client.head_bytes(), client.view, client.limit,
+                                      settings_.edns_udp_size, answer, chase_buffer_);
+        if (length == 0) return reply_servfail(client, reply);
+        reply(std::span<const std::uint8_t>(chase_buffer_).first(length));
+    });
 }
 
 void query_handler::forward(const pending_query& pending, reply_fn reply) {
+    if (pending.chase_local_chain) return forward_chase(pending, std::move(reply));
     ++in_flight_;
     if (cache_.cache == nullptr) return forward_uncached(pending, std::move(reply));
     const cache::key k = cache::key::from_query(pending.head_bytes(), pending.view);

@@ -94,6 +94,12 @@ void worker::join() {
     if (thread_.joinable()) thread_.join();
 }
 
+void worker::set_local_data(std::shared_ptr<const zone::local_data> data) {
+    boost::asio::post(io_, [this, data = std::move(data)]() mutable {
+        handler_->set_local_data(std::move(data));
+    });
+}
+
 void worker::replace_forwarder(forwarder_factory make_forwarder,
                                std::vector<upstream::forward_zone> forward_zones) {
     auto replace = [this, make = std::move(make_forwarder), zones = std::move(forward_zones)] {

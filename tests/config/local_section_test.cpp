@@ -37,7 +37,8 @@ records_add_ptr: true
     EXPECT_EQ(local.hosts_files[1], (zone::hosts_file_settings{"/srv/lan.hosts", "lan.", 60}));
     ASSERT_EQ(local.records.size(), 1U);
     EXPECT_EQ(local.records[0].text, "nas.lan. 300 IN A 192.168.1.10");
-    EXPECT_EQ(local.records[0].where, "/etc/residns/residns.yaml:10");
+    EXPECT_EQ(local.records[0].file, "/etc/residns/residns.yaml");
+    EXPECT_EQ(local.records[0].line, 10U);
     EXPECT_TRUE(local.records_add_ptr);
 }
 

@@ -31,8 +31,10 @@ struct handler_counters {
     counter refused;
     counter servfail;
     counter forwarded;
-    counter truncated;  // answered with TC=1
-    counter answers;    // answers handed to a transport
+    counter truncated;      // answered with TC=1
+    counter answers;        // answers handed to a transport
+    counter local_answers;  // answered from local data (zones, hosts files, config records)
+    counter local_chases;   // local CNAME chains completed from the cache or an upstream
     // With a cache:
     counter cache_hits;     // answered fresh from the cache
     counter cache_misses;   // not in the cache (or only stale while the upstream is not asked)

@@ -1,6 +1,11 @@
 // The query pipeline of one worker: parse the client's header, question and OPT; apply policy
-// (malformed, opcode, EDNS version, zone transfers); answer from the cache, or hand the question
-// to the forwarder and relay its answer. Local zones slot in before the cache.
+// (malformed, opcode, EDNS version, zone transfers); answer from local data, from the cache, or
+// hand the question to the forwarder and relay its answer.
+//
+// Local data (zone files, hosts files, config records; set_local_data) comes first: a name it
+// covers is answered from it (AA=1) whatever RD says, and never reaches the cache or upstream.
+// A local CNAME chain that leaves local data is completed (RD=1 only) with the cache's or an
+// upstream's answer for its target, chain first; with RD=0 the chain alone is the answer.
 //
 // With a cache (cache_options::cache, shared by all workers):
 //  - A hit, fresh or stale (the cache answers stale on its own while an upstream is known to be
@@ -46,8 +51,10 @@
 #include "residns/server/flight_registry.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/forwarder.hpp"
+#include "residns/wire/edns.hpp"
 #include "residns/wire/name.hpp"
 #include "residns/wire/packet_index.hpp"
+#include "residns/zone/local_data.hpp"
 
 namespace residns::server {
 
@@ -60,6 +67,9 @@ struct pending_query {
     std::array<std::uint8_t, wire::header::size + wire::max_name_length + 4> head{};
     transport via = transport::udp;
     std::size_t limit = 512;  // largest answer the client accepts
+    // Local data answered with a CNAME chain that leaves it: forward its target, then answer the
+    // chain followed by the target's answer.
+    bool chase_local_chain = false;
 
     std::span<const std::uint8_t> head_bytes() const {
         return {head.data(), view.question.end_offset};
@@ -112,6 +122,10 @@ public:
     // Replaces the forwarder (after a reload); queries in flight on the old one still complete.
     void set_forwarder(upstream::forwarder& forwarder) { forwarder_ = &forwarder; }
 
+    // Local data to answer from (null: none). Call on this worker's thread; a query in flight
+    // keeps the snapshot it started with.
+    void set_local_data(std::shared_ptr<const zone::local_data> data) { local_ = std::move(data); }
+
     // The forward zones (names), used as the bailiwick of answers for names under them.
     void set_forward_zones(const std::vector<upstream::forward_zone>& zones);
 
@@ -137,6 +151,14 @@ private:
     };
 
     void forward_uncached(const pending_query& pending, reply_fn reply);
+    // Local data: the answer for `view` if local data covers its name (length 0 when it does not),
+    // or, for a chain leaving local data on a cache miss, `chase` set.
+    std::size_t answer_locally(std::span<const std::uint8_t> query, const wire::query_view& view,
+                               std::size_t limit, std::span<std::uint8_t> out, bool& chase);
+    // The query for the target of a chain leaving local data (ID 0, RD, the client's CD and DO)
+    // into chase_query_, parsed into chase_view_; false if it cannot be built.
+    bool make_chase_query(const zone::local_result& chain, const wire::query_view& client);
+    void forward_chase(const pending_query& pending, reply_fn reply);
     void complete(const pending_query& pending, const upstream::forward_result& result,
                   const reply_fn& reply);
     flight& start_flight(const cache::key& k);
@@ -166,6 +188,12 @@ private:
     std::unordered_map<cache::key, std::unique_ptr<flight>, key_hash> flights_;
     std::uint64_t next_serial_ = 1;
     flight_member member_;  // how the registry reaches this handler
+    std::shared_ptr<const zone::local_data> local_;
+    std::array<std::uint8_t, wire::header::size + wire::max_name_length + 4 + wire::opt_record_size>
+        chase_query_{};
+    std::size_t chase_query_length_ = 0;
+    wire::query_view chase_view_;
+    std::vector<std::uint8_t> chase_buffer_;  // the client's answer to a chased chain
 };
 
 }  // namespace residns::server

@@ -63,6 +63,10 @@ public:
     void replace_forwarder(forwarder_factory make_forwarder,
                            std::vector<upstream::forward_zone> forward_zones = {});
 
+    // Replaces the local data the worker answers from (start-up and reload); runs on the
+    // worker's thread, before any query when called before start_thread().
+    void set_local_data(std::shared_ptr<const zone::local_data> data);
+
     const handler_counters& counters() const { return handler_counters_; }
     const transport_counters& transport() const { return transport_counters_; }
     boost::asio::io_context& io() { return io_; }

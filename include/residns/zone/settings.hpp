@@ -3,6 +3,7 @@
 // loader resolved them (relative paths in the config file are relative to its directory).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,8 +28,10 @@ struct hosts_file_settings {
 };
 
 struct config_record {
-    std::string text;   // "nas.lan. 300 IN A 192.168.1.10"
-    std::string where;  // "residns.yaml:42", for messages and explain
+    std::string text;  // "nas.lan. 300 IN A 192.168.1.10"
+    // Where it was written (the config file and 1-based line), for messages and explain.
+    std::string file;
+    std::size_t line = 0;
 
     friend bool operator==(const config_record&, const config_record&) = default;
 };
