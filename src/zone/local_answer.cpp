@@ -131,6 +131,7 @@ std::size_t write_local_answer(const local_result& result,
                                std::span<const std::uint8_t> query_packet,
                                const wire::query_view& query, std::size_t limit,
                                std::uint16_t our_udp_size, std::span<std::uint8_t> out) {
+    if (!result.is_local()) return 0;
     limit = std::min(limit, out.size());
     const std::size_t opt_space = query.edns.present ? wire::opt_record_size : 0;
     wire::message_builder b(out, limit);

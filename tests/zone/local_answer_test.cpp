@@ -253,11 +253,20 @@ TEST_F(LocalAnswer, CnameExternalChainIsWrittenForTheServerToAppendTo) {
     out.resize(b.finish());
     wire::message m;
     ASSERT_EQ(wire::decode_message(out, m), wire::parse_error::none);
-    EXPECT_TRUE(m.hdr.aa());
+    EXPECT_FALSE(m.hdr.aa());
+    EXPECT_TRUE(m.hdr.rd());
     EXPECT_THAT(test::lines_of(m.answers),
                 ElementsAre("ext.example.com. 600 IN CNAME www.upstream.test.",
                             "www.upstream.test. 42 IN A 203.0.113.9"));
     EXPECT_TRUE(m.edns.has_value());
+}
+
+TEST_F(LocalAnswer, NotLocalWritesNothing) {
+    auto q = make_query("www.example.net.", t::a);
+    auto r = lookup(q);
+    ASSERT_EQ(r.status, local_status::not_local);
+    std::vector<std::uint8_t> out(512);
+    EXPECT_EQ(write_local_answer(r, q.packet, q.view, 512, 1232, out), 0u);
 }
 
 TEST_F(LocalAnswer, AnyAnswersEveryRRset) {

@@ -24,7 +24,7 @@ namespace residns::zone {
 
 // The whole answer for `result` (its status must not be not_local) in at most `limit` bytes
 // (wire::udp_answer_limit, or 65535 over TCP) of `out`. Returns the length, or 0 when not even
-// the header, the question and the OPT fit.
+// the header, the question and the OPT fit (and for a not_local result).
 std::size_t write_local_answer(const local_result& result,
                                std::span<const std::uint8_t> query_packet,
                                const wire::query_view& query, std::size_t limit,
