@@ -9,6 +9,8 @@ object to stdout: {"commands": [{"cmd", "returncode", "stdout", "stderr", "secon
 Spec: {"binary": path, "workdir": path, "upstream": {"host": "127.0.0.2", "port": 53},
        "records": {"name": {"TYPE": ["zone line", ...]}}, "nxdomain": {"name": "SOA line"},
        "config": {...residns config...},
+       "files": {"name": "text"} (optional: written into residns's workdir, next to its config,
+                                  so that relative hosts_files/zones names in "config" find them),
        "resolv_conf_options": "options ...", "commands": [["getent", "ahosts", "x"], ...]}
 """
 
@@ -50,6 +52,8 @@ def main() -> int:
                                for u in config.get("upstreams", [])] or None
         daemon = Residns(pathlib.Path(spec["binary"]), workdir / "residns", config=config,
                          port=53)
+        for name, text in spec.get("files", {}).items():
+            (daemon.workdir / name).write_text(text)
         daemon.start()
 
         for cmd in spec["commands"]:

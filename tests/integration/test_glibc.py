@@ -38,12 +38,13 @@ def netns_available():
 def run_in_netns(request, tmp_path, residns_binary, netns_available):
     logs = []
 
-    def run(records, commands, config=None, upstream=None, resolv_conf_options="", nxdomain=None):
+    def run(records, commands, config=None, upstream=None, resolv_conf_options="", nxdomain=None,
+            files=None):
         spec = {"binary": str(residns_binary), "workdir": str(tmp_path), "nxdomain": nxdomain or {},
                 "upstream": upstream or {"host": "127.0.0.2", "port": 5300},
                 "records": records, "commands": commands,
                 "config": config if config is not None else {"upstreams": ["UPSTREAM"]},
-                "resolv_conf_options": resolv_conf_options}
+                "resolv_conf_options": resolv_conf_options, "files": files or {}}
         spec_path = tmp_path / "netns-spec.json"
         spec_path.write_text(json.dumps(spec))
         p = subprocess.run(["unshare", "-mn", sys.executable, str(HELPER), str(spec_path)],
