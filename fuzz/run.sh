@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Generates the seed corpora and runs each wire fuzz target for SECONDS seconds.
+# Generates the seed corpora and runs each fuzz target (wire, zone files, hosts files) for
+# SECONDS seconds.
 #   fuzz/run.sh BUILD_DIR SECONDS        (BUILD_DIR configured with the `fuzz` preset)
 # Exits non-zero as soon as a target finds a crash; the input is left in BUILD_DIR/fuzz-work/.
 set -euo pipefail
@@ -11,16 +12,26 @@ fi
 build=$1
 seconds=$2
 
-cmake --build "$build" --target fuzz_message fuzz_rdata_text make_wire_corpus
+cmake --build "$build" --target fuzz_message fuzz_rdata_text fuzz_zone_file fuzz_hosts_file \
+    make_wire_corpus
 
 work="$build/fuzz-work"
-mkdir -p "$work/corpus-message" "$work/corpus-rdata_text" "$work/artifacts"
+mkdir -p "$work/corpus-message" "$work/corpus-rdata_text" "$work/corpus-zone_file" \
+    "$work/corpus-hosts_file" "$work/artifacts"
 "$build/fuzz/make_wire_corpus" "$work/seed-message" "$work/seed-rdata_text"
+# The zone and hosts readers start from the test zones (and a hosts file written here).
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$work/seed-zone_file" "$work/seed-hosts_file"
+find "$source_dir/tests/zone/data" -type f -name '*.zone' -exec cp {} "$work/seed-zone_file/" \;
+printf '127.0.0.1 localhost\n::1 localhost ip6-localhost\n192.168.1.10 nas.lan nas # NAS\nfe80::1%%eth0 ll\n' \
+    >"$work/seed-hosts_file/hosts"
 
-for target in message rdata_text; do
+for target in message rdata_text zone_file hosts_file; do
     case $target in
         message) max_len=4096 ;;
         rdata_text) max_len=1024 ;;
+        zone_file) max_len=8192 ;;
+        hosts_file) max_len=4096 ;;
     esac
     echo "== fuzz_$target for ${seconds}s"
     # New inputs go to the first directory; the seeds are read from the second.
