@@ -53,6 +53,7 @@ RECORDS = [
     "extra.lan. 120 IN A 192.168.1.99",  # joins the lan zone; its PTR joins the reverse zone
     "alias.lan. 300 IN CNAME www.example.com.",  # leaves local data
     "gone.lan. 300 IN CNAME nothere.example.com.",  # leaves local data into an NXDOMAIN
+    "bigalias.lan. 300 IN CNAME big.example.com.",  # leaves local data into a big RRset
 ]
 
 UPSTREAM_SOA = ("example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. "
@@ -65,7 +66,8 @@ A, AAAA, CNAME, NS, SOA, PTR, MX, TXT = (dns.rdatatype.A, dns.rdatatype.AAAA, dn
 # The only names the upstream may ever be asked: CNAME targets outside local data and names next
 # to hosts-file names.  Anything else reaching it is local data leaking out.
 FORWARDED = {"www.example.com.", "nothere.example.com.", "www.example.net.", "other.hosts.test.",
-             "99.0.77.10.in-addr.arpa."}
+             "99.0.77.10.in-addr.arpa.", "big.example.com."}
+BIG_UPSTREAM = {f"198.51.100.{i}" for i in range(101, 161)}
 
 
 def script_upstream(up: ScriptedUpstream) -> None:
@@ -73,6 +75,7 @@ def script_upstream(up: ScriptedUpstream) -> None:
     up.nxdomain("nothere.example.com", soa=UPSTREAM_SOA)
     up.answer("www.example.net", "A", ["www.example.net. 200 IN A 203.0.113.6",
                                        "www.example.net. 200 IN A 203.0.113.7"])
+    up.answer("big.example.com", "A", [f"big.example.com. 300 IN A {a}" for a in BIG_UPSTREAM])
     up.answer("other.hosts.test", "A", ["other.hosts.test. 100 IN A 203.0.113.50"])
     up.answer("99.0.77.10.in-addr.arpa", "PTR",
               ["99.0.77.10.in-addr.arpa. 100 IN PTR upstream-name.example.com."])
@@ -449,6 +452,12 @@ def test_cname_chain_into_the_upstream_takes_the_upstream_rcode(served):
     assert values(rrset(r, "example.com.", SOA, "authority")), r
     assert len(served.upstream.queries_for("nothere.example.com", "A")) == 1
 
+    # The negative answer for the target is cached too.
+    again = ask(served.server, "gone.lan", "A")
+    assert again.rcode() == dns.rcode.NXDOMAIN and not aa(again), again
+    assert [(s.name, s.rdtype) for s in again.answer] == [(n("gone.lan."), CNAME)], again
+    assert len(served.upstream.queries_for("nothere.example.com", "A")) == 1
+
 
 def test_cname_chain_from_a_zone_file_into_the_upstream_over_tcp(served):
     r = ask(served.server, "away.local.test", "A", transport="tcp")
@@ -459,6 +468,19 @@ def test_cname_chain_from_a_zone_file_into_the_upstream_over_tcp(served):
     assert values(r.answer[1]) == {"203.0.113.6", "203.0.113.7"}
     assert [(q.qname.lower(), q.qtype) for q in served.upstream.queries_for("www.example.net")] \
         == [("www.example.net.", "A")]
+
+
+def test_cname_chain_into_a_big_upstream_rrset_is_truncated_over_udp_and_whole_over_tcp(served):
+    r = ask(served.server, "bigalias.lan", "A", edns=None)  # 512 bytes: the 60 A do not fit
+    assert r.flags & dns.flags.TC, r
+    assert len(r.to_wire()) <= 512
+
+    r = ask(served.server, "bigalias.lan", "A", transport="tcp")
+    assert not r.flags & dns.flags.TC and not aa(r), r
+    assert [(s.name, s.rdtype) for s in r.answer] == [
+        (n("bigalias.lan."), CNAME), (n("big.example.com."), A)], r
+    assert values(r.answer[1]) == BIG_UPSTREAM
+    assert len(served.upstream.queries_for("big.example.com", "A")) == 1, "TCP hit the cache"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -492,6 +514,25 @@ def test_referral_in_every_feature_zone_and_ds_at_the_cut(served):
     r = ask(served.server, "sub.example.test", "DS")
     assert aa(r), "the DS at a cut is the parent's authoritative data"
     assert len(rrset(r, "sub.example.test.", dns.rdatatype.DS)) == 1
+
+
+# ----------------------------------------------------------------------------------------------
+# the client's question and EDNS
+
+
+def test_local_answers_keep_the_question_case_and_answer_edns_as_asked(served):
+    q = dnsclient.make_query("NaS.LaN", "A", id=0x1234)
+    raw = dnsclient.udp_raw(served.server, q.to_wire())
+    assert raw is not None
+    h = dnsclient.header(raw)
+    assert (h["id"], h["qr"], h["aa"], h["rcode"], h["ancount"]) == (0x1234, True, True, 0, 1), h
+    question = q.to_wire()[12:]
+    assert raw[12:12 + len(question)] == question, "the question bytes come back as sent (0x20)"
+    assert h["arcount"] == 0, "no OPT for a query without one"
+
+    r = ask(served.server, "nas.lan", "A", edns=0, payload=4096)
+    assert r.edns == 0 and aa(r), r
+    assert 512 <= r.payload <= 4096, r
 
 
 # ----------------------------------------------------------------------------------------------
@@ -749,6 +790,46 @@ def test_reload_rereads_zone_and_hosts_files_and_keeps_old_data_when_a_file_brea
     wait_for(lambda: answers(d.server, "fixed.lan") == {"192.168.1.78"}, what="fixed.lan")
     assert_negative(ask(d.server, "new.lan", "A"), dns.rcode.NXDOMAIN, "lan.", 60)
     assert not upstream.queries_for("new.lan") and not upstream.queries_for("fixed.lan")
+
+
+def test_reload_applies_a_new_zone_list_and_a_vanished_hosts_file_keeps_its_data(
+        residns_factory, upstream, tmp_path):
+    workdir = tmp_path / "residns0"
+    workdir.mkdir()
+    (workdir / "lan.zone").write_text(lan_zone(1))
+    (workdir / "lan.hosts").write_text("10.1.1.1 one\n")
+    base = {"zones": [{"file": "lan.zone", "origin": "lan"}],
+            "hosts_files": [{"file": "lan.hosts", "domain": "h.test"}]}
+    upstream.answer("ns1.local.test", "A", ["ns1.local.test. 300 IN A 203.0.113.1"])
+    upstream.answer("mail.local.test", "A", ["mail.local.test. 300 IN A 203.0.113.25"])
+    d = residns_factory(upstreams=[upstream], **base)
+    assert answers(d.server, "ns1.local.test") == {"203.0.113.1"}  # not local: forwarded, cached
+
+    # local.test joins the zones (and wins over the cache); the hosts file is gone: the error
+    # names it, its names stay.
+    shutil.copy(ZONES["local.test"][1], workdir / "local.test.zone")
+    d.write_config({"upstreams": [upstream.address],
+                    "zones": base["zones"] + [{"file": "local.test.zone", "origin": "local.test"}],
+                    "hosts_files": base["hosts_files"]})
+    (workdir / "lan.hosts").unlink()
+    offset = d.log_size()
+    d.signal(signal.SIGHUP)
+    wait_for(lambda: answers(d.server, "ns1.local.test") == {"192.0.2.1"}, what="the new zone")
+    r = ask(d.server, "ns1.local.test", "A")
+    assert aa(r), r
+    assert answers(d.server, "one.h.test") == {"10.1.1.1"}
+    assert "lan.hosts" in d.log_since(offset)
+    assert answers(d.server, "mail.local.test") == {"192.0.2.25"}
+    assert len(upstream.queries_for("ns1.local.test")) == 1  # from before the reload
+    assert not upstream.queries_for("mail.local.test")
+
+    # And out again: its names go upstream once more.
+    d.write_config({"upstreams": [upstream.address], **base})
+    d.signal(signal.SIGHUP)
+    wait_for(lambda: answers(d.server, "mail.local.test") == {"203.0.113.25"},
+             what="the removed zone's names to be forwarded")
+    assert len(upstream.queries_for("mail.local.test")) == 1
+    assert answers(d.server, "nas.lan") == {"192.168.1.10"}
 
 
 BROKEN_LINE = 6
