@@ -11,6 +11,7 @@
 #include "residns/config/loader.hpp"
 #include "residns/config/own_addresses.hpp"
 #include "residns/config/resolv_conf.hpp"
+#include "residns/zone/local_loader.hpp"
 
 namespace residns::config {
 namespace {
@@ -110,6 +111,24 @@ TEST(ReferenceConfig, CommentedOutExamplesAreValid) {
     EXPECT_EQ(local.records[1].text, "printer.lan. IN AAAA fd00::20");
     EXPECT_EQ(local.records[1].file, "uncommented.yaml");
     EXPECT_GT(local.records[1].line, 1U);
+}
+
+TEST(ReferenceConfig, LanExampleLoadsWithItsZonesAndHostsFile) {
+    const auto path =
+        (std::filesystem::path(reference_path()).parent_path() / "examples" / "lan.yaml").string();
+    const auto result = load_file(path);
+    for (const auto& e : result.errors)
+        ADD_FAILURE() << e.to_string();
+    ASSERT_TRUE(result.config);
+    zone::local_loader loader;
+    const auto outcome = loader.load(result.config->local);
+    for (const auto& e : outcome.errors)
+        ADD_FAILURE() << e.to_string();
+    ASSERT_TRUE(outcome.data);
+    EXPECT_EQ(outcome.zones, 2U);
+    const auto name = wire::name::from_text("dhcp-150.lan.").value();
+    EXPECT_EQ(outcome.data->lookup(name.wire(), wire::rr_type::a, wire::rr_class::in).status,
+              zone::local_status::answer);
 }
 
 }  // namespace
