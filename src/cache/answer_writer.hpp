@@ -14,7 +14,7 @@
 
 namespace residns::cache::detail {
 
-// What the writer needs from an entry, copied out under the shard lock.
+// What the writer needs from an entry, copied out while the shard is held (read side).
 struct hit_frame {
     std::array<std::uint16_t, 3> counts{};
     std::uint16_t word = 0;

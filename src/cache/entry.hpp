@@ -52,8 +52,8 @@ inline std::uint32_t to_seconds(time_point now) {
 }
 
 struct entry {
-    std::uint32_t lru_prev;  // towards the most recently used end
-    std::uint32_t lru_next;  // towards the least recently used end
+    std::uint32_t lru_prev;  // towards the front (newest, or last given a second chance)
+    std::uint32_t lru_next;  // towards the tail (next to be looked at for eviction)
     std::uint32_t chain_next;
     // While not failing: the insert time and the lifetime. While failing (expired, served stale
     // because the upstream failed): the expiry time and how long after it the failure holds.

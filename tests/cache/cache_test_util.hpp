@@ -43,6 +43,13 @@ inline wire::name dns_name(std::string_view text) {
     return n.value_or(wire::name{});
 }
 
+// A 64 KiB buffer per thread, reused: zero-filling a fresh one for every message built or
+// looked up dominated the run time under ThreadSanitizer.
+inline std::span<std::uint8_t> scratch() {
+    thread_local std::vector<std::uint8_t> buffer(65535);
+    return buffer;
+}
+
 // An upstream answer, built in section order when bytes() is called.
 class upstream_answer {
 public:
@@ -115,7 +122,7 @@ public:
     }
 
     std::vector<std::uint8_t> bytes() const {
-        std::vector<std::uint8_t> out(65535);
+        std::span<std::uint8_t> out = scratch();
         wire::message_builder b(out);
         b.hdr().id = 0x4242;
         b.hdr().flags = flags_;
@@ -131,8 +138,7 @@ public:
         if (has_opt_) {
             EXPECT_TRUE(b.add_opt(opt_));
         }
-        out.resize(b.finish());
-        return out;
+        return std::vector<std::uint8_t>(out.begin(), out.begin() + b.finish());
     }
 
 private:
@@ -225,14 +231,14 @@ struct answer {
 inline answer lookup_answer(answer_cache& cache, const client_query& query, std::int64_t now,
                             bool allow_stale = false, std::size_t limit = 0) {
     answer a;
-    a.bytes.resize(65535);
+    std::span<std::uint8_t> out = scratch();
     answer_target target{.query_packet = query.bytes,
                          .query = &query.view,
                          .limit = limit != 0 ? limit : wire::udp_answer_limit(query.view, 1232),
-                         .out = a.bytes,
+                         .out = out,
                          .allow_stale = allow_stale};
     a.result = cache.lookup(query.key(), at(now), target);
-    a.bytes.resize(a.result.length);
+    a.bytes.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(a.result.length));
     if (a.result.length != 0) {
         EXPECT_EQ(wire::index_packet(a.bytes, a.index), wire::parse_error::none);
     }

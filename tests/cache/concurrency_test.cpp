@@ -108,10 +108,29 @@ TEST(CacheConcurrency, HitsWhileWritersReplaceEvictAndFlush) {
         names.push_back(numbered("c", i, ".example.org."));
         queries.push_back(make_query(names.back(), wire::rr_type::a));
     }
-    for (int i = 0; i < hot; ++i) {
-        auto bytes = answer_for(names[static_cast<std::size_t>(i)], i, 0);
-        cache.insert(bytes, index_of(bytes), queries[static_cast<std::size_t>(i)].key(), at(1000));
+    // Built beforehand, so that the writer spends its time in the cache: four generations of
+    // the hot answers (replacements change the bytes), then the cold ones.
+    struct prepared {
+        std::vector<std::uint8_t> bytes;
+        wire::packet_index index;
+    };
+    std::vector<prepared> answers;
+    for (int g = 0; g < 4; ++g) {
+        for (int i = 0; i < hot; ++i) {
+            auto bytes =
+                answer_for(names[static_cast<std::size_t>(i)], i, static_cast<std::uint8_t>(g));
+            answers.push_back({bytes, index_of(bytes)});
+        }
     }
+    for (int c = hot; c < hot + cold; ++c) {
+        auto bytes = answer_for(names[static_cast<std::size_t>(c)], c, 0);
+        answers.push_back({bytes, index_of(bytes)});
+    }
+    auto insert = [&](std::size_t answer, std::size_t query) {
+        cache.insert(answers[answer].bytes, answers[answer].index, queries[query].key(), at(1000));
+    };
+    for (std::size_t i = 0; i < hot; ++i)
+        insert(i, i);
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
     auto running = [&] { return std::chrono::steady_clock::now() < deadline; };
@@ -154,23 +173,17 @@ TEST(CacheConcurrency, HitsWhileWritersReplaceEvictAndFlush) {
         });
     }
     pool.emplace_back([&] {  // the writer: replacements of hot entries, cold inserts that evict
-        std::vector<std::vector<std::uint8_t>> cold_answers;
-        for (int g = 1; running(); ++g) {
-            for (int i = 0; i < hot; ++i) {
-                auto bytes =
-                    answer_for(names[static_cast<std::size_t>(i)], i, static_cast<std::uint8_t>(g));
-                cache.insert(bytes, index_of(bytes), queries[static_cast<std::size_t>(i)].key(),
-                             at(1000));
-                const int c = hot + (g * hot + i) % cold;
-                auto cold_bytes = answer_for(names[static_cast<std::size_t>(c)], c, 0);
-                cache.insert(cold_bytes, index_of(cold_bytes),
-                             queries[static_cast<std::size_t>(c)].key(), at(1000));
+        for (std::size_t g = 1; running(); ++g) {
+            for (std::size_t i = 0; i < hot; ++i) {
+                insert((g % 4) * hot + i, i);
+                const std::size_t c = (g * hot + i) % cold;
+                insert(4 * hot + c, hot + c);
             }
         }
     });
     pool.emplace_back([&] {  // flushes
         for (int n = 0; running(); ++n) {
-            if (n % 50 == 49) {
+            if (n % 100 == 99) {
                 cache.flush_all();
             } else {
                 cache.flush_name(dns_name(names[static_cast<std::size_t>(n % hot)]));

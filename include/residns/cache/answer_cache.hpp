@@ -7,8 +7,11 @@
 // upstream's packet (its OPT and anything after it dropped). Compression pointers in those bytes
 // refer to offsets of that packet; a client's question is as long as the stored qname, so
 // writing [header][client's question][stored records] keeps every pointer valid and a hit is a
-// memcpy plus a TTL patch. When records are dropped for being out of bailiwick, the kept ones
-// are re-encoded (names decompressed) so that the same holds.
+// memcpy plus a TTL patch. That copy is only made when every pointer in the stored owner and
+// RDATA names lands on a label of a name (the question or those fields): a pointer into a TTL
+// or other non-name octets would read differently once the TTLs are patched (src/cache/
+// name_regions.hpp). Otherwise, and when records are dropped for being out of bailiwick, the
+// kept records are re-encoded (names decompressed) so that the same holds.
 //
 // TTL policy (all in whole seconds; `now` is always the caller's, the cache has no clock):
 //  - Positive answer (NOERROR with answer records): every record's TTL is clamped to
@@ -32,22 +35,47 @@
 //    prefetch_min_hits times since it was stored, says so once per entry.
 //
 // Eviction. Each shard is bounded by max_bytes / shards, counting malloc_usable_size of every
-// entry and of the shard's index arrays. An insert evicts from the least recently used end
-// until the new entry fits; a lookup hit (fresh or stale) moves an entry to the most recently
-// used end, at most once per LRU epoch (src/cache/shard.hpp: on a cache shared between cores
-// the list writes cost more than the rest of a hit, so order within the most recent quarter
-// of a shard is approximate). An entry larger than a quarter of a shard is not stored.
-// Entries past their stale window are dropped when a lookup finds them or when they reach the
-// LRU end.
+// entry and of the shard's index arrays; the bound is exact (checked before every insert). New
+// entries go to the front of the shard's LRU list. A lookup hit (fresh or stale) cannot move
+// list links (it runs under the read side, below), so it only sets the entry's referenced bit,
+// and only if it is not set yet. An insert evicts from the tail until the new entry fits, with
+// a second chance (CLOCK-like): an entry whose referenced bit is set is moved to the front
+// with the bit cleared instead of being evicted. So an entry hit since it last reached the
+// front survives one more pass through the list, and entries not hit leave in insertion order;
+// unlike strict LRU, the order of hits among entries does not matter. An entry larger than a
+// quarter of a shard is not stored. Entries past their stale window are dropped when they
+// reach the tail (referenced or not) or when a lookup finds them (the lookup then takes the
+// shard exclusively to remove it).
 //
-// Locking. One std::mutex per shard and no other lock; an operation on a key takes exactly one
-// shard lock (chosen by the key's hash) and never two, so there is no lock order. Inside the
-// lock: the hash probe, the key compare, the copy of the stored records into the caller's
-// buffer with the TTL patch, the LRU move, and on insert the eviction (which frees memory).
-// Outside: building the key and hashing it, building the new entry (malloc), writing the
-// header, question and OPT of a hit, and the rare truncation path. Flushes lock one shard at a
-// time. Statistics are per-shard relaxed atomics written under the shard lock and summed
-// without it, so a reader may see one shard's counters a moment before another's.
+// Locking. Each shard has a std::mutex and a `writing` flag; an operation on a key concerns
+// exactly one shard (chosen by the key's hash) and never holds two, so there is no lock order.
+//  - Readers (lookup) do not take the mutex. The cache owns an array of cache-line-sized reader
+//    slots (src/cache/reader_slots.hpp); a thread gets its slot index once (thread_local, from a
+//    process-wide registry that reuses the indices of exited threads). A reader stores the
+//    shard's tag in its slot, then loads the shard's `writing` flag (both seq_cst); if the flag
+//    is down it probes, compares the key, copies the stored records into the caller's buffer
+//    with the TTL patch and updates the entry's atomic bits, then clears its slot (release). If
+//    the flag is up it clears its slot and does the same under the mutex instead. Threads
+//    beyond the slot array (more than 64 alive) always use the mutex.
+//  - Writers (insert with its evictions, removal of a dead entry found by a lookup, flushes)
+//    take the mutex, raise `writing` (seq_cst), wait until no reader slot holds the shard's tag,
+//    change the index and free entries, lower the flag (release) and unlock.
+//  Why it is safe: by Dekker's argument over the seq_cst order, a reader either sees the flag
+//  up and steps back, or its tag is seen by the writer, which then waits for the reader's
+//  release store, so everything the reader read happens before what the writer changes or
+//  frees (no use-after-free of an entry being copied). A reader that sees the flag down
+//  synchronises with the last writer's release. Everything readers read is written only in
+//  the exclusive state, except entry::word's referenced bit, saturating hit count (0..3, for
+//  prefetch_min_hits) and prefetch-signalled bit, which are atomic and change at most once
+//  each per entry (the referenced bit once per pass): a steady-state hit writes no shared
+//  cache line, only its own slot. A writer holds the shard for an index change, its evictions
+//  and their free(); a reader holds its slot for one copy and never blocks while holding it.
+//  Outside any lock: building the key and hashing it, building the new entry (malloc),
+//  writing the header, question and OPT of a hit, and the rare truncation path.
+// Statistics: lookups count hits, misses and stale hits in their own reader slot (plain
+// load and store, one writer per slot; the overflow slot with atomic adds); writers count
+// entries, bytes, inserts, evictions and expiries per shard under the exclusive lock. stats()
+// sums them without locking, so it may see one counter a moment before another.
 //
 // Hashing. SipHash-1-3 keyed from util::secure_random_u64 at construction; every probe compares
 // the whole key, never only the hash.
