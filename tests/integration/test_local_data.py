@@ -44,6 +44,8 @@ ZONES = {
     "lan": ("lan", ZONE_DATA / "lan.zone"),
     "reverse": ("168.192.in-addr.arpa", ZONE_DATA / "reverse.zone"),
     "local.test": ("local.test", DATA / "local.test.zone"),
+    "rfc1035-ttl": ("ttl.test", ZONE_DATA / "rfc1035-ttl.zone"),  # named's TTL inheritance
+    "rfc1035-prev-ttl": ("prev.test", ZONE_DATA / "rfc1035-prev-ttl.zone"),
 }
 
 HOSTS_TTL = 60
@@ -243,7 +245,7 @@ def test_every_rrset_of_the_zone_is_answered_as_named_compilezone_prints_it(serv
         assert set(got) == want["rdatas"], f"{text}\n->\n{r}"
         assert got.ttl == want["ttl"], f"{text}\n->\n{r}"
         asked += 1
-    assert asked >= 10
+    assert asked >= 8
     assert not served.local_queries_upstream()
 
 
