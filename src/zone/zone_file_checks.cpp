@@ -61,8 +61,11 @@ zone_file_result finish_zone(parser_state& state, const std::optional<wire::name
         for (std::size_t i = 0; i < records.size(); ++i) {
             const located_record& rec = records[i].rec;
             if (!rec.rr.owner.is_subdomain_of(*apex)) {
-                state.errors.push_back({rec.where, "owner " + rec.rr.owner.to_text() +
-                                                       " is outside the zone " + apex->to_text()});
+                // As named does: the zone loads, the record is left out ("ignoring out-of-zone
+                // data"), so zone files that named accepts load unchanged.
+                state.warnings.push_back(
+                    {rec.where, "ignoring out-of-zone data: owner " + rec.rr.owner.to_text() +
+                                    " is outside the zone " + apex->to_text()});
                 continue;
             }
             owner_data& data = owners[rec.rr.owner];
