@@ -74,6 +74,7 @@ constexpr std::uint16_t type_rp = 17;
 constexpr std::uint16_t type_afsdb = 18;
 constexpr std::uint16_t type_rt = 21;
 constexpr std::uint16_t type_sig = 24;
+constexpr std::uint16_t type_key = 25;
 constexpr std::uint16_t type_px = 26;
 constexpr std::uint16_t type_nxt = 30;
 constexpr std::uint16_t type_kx = 36;
@@ -98,6 +99,7 @@ constexpr rdata_layout layouts[] = {
     {type_afsdb, preference_name},
     {type_rt, preference_name},
     {type_sig, rrsig_fields},
+    {type_key, dnskey_fields},  // RFC 2535 KEY: the layout DNSKEY inherited
     {type_px, px_fields},
     {rr_type::aaaa, aaaa_fields},
     {type_nxt, nxt_fields},
