@@ -78,7 +78,7 @@ bool write_rrset(wire::message_builder& b, wire::section where, const rrset_ref&
                  std::uint32_t ttl, std::size_t record_limit) {
     const wire::message_builder::mark start = b.save();
     for (std::size_t i = 0; i < set.size(); ++i) {
-        if (!b.begin_record(where, set.owner, set.type(), set.rr_class(), ttl) ||
+        if (!b.begin_record(where, set.owner(), set.type(), set.rr_class(), ttl) ||
             !put_rdata(b, set.type(), set.rdata(i)) || !b.end_record()) {
             break;
         }

@@ -74,7 +74,8 @@ std::span<const std::uint8_t> local_data::zone_apex(std::uint32_t z) const {
 }
 
 rrset_ref local_data::zone_soa(std::uint32_t z) const {
-    return {this, zones_[z].soa_rrset, zone_apex(z), false};
+    const auto apex = zone_apex(z);
+    return {this, apex.data(), zones_[z].soa_rrset, static_cast<std::uint8_t>(apex.size()), false};
 }
 
 std::uint64_t local_data::hash_name(std::span<const std::uint8_t> lower_name,

@@ -24,8 +24,9 @@ namespace residns::zone {
 
 // A name prepared for probing: lower-cased copy and the offset of each label.
 struct probe_name {
-    std::array<std::uint8_t, wire::max_name_length> lower{};
-    std::array<std::uint8_t, 128> label_at{};
+    // Left unzeroed: prepare() writes what it later reads.
+    std::array<std::uint8_t, wire::max_name_length> lower;
+    std::array<std::uint8_t, 128> label_at;
     std::size_t size = 0;
     std::size_t labels = 0;  // the root label not counted
 
@@ -140,7 +141,7 @@ private:
 
     rrset_ref ref(std::uint32_t rrset, std::span<const std::uint8_t> owner,
                   bool synthesized) const {
-        return {&d_, rrset, owner, synthesized};
+        return {&d_, owner.data(), rrset, static_cast<std::uint8_t>(owner.size()), synthesized};
     }
     rrset_ref stored(std::uint32_t rrset) const {
         return ref(rrset, d_.owner_of(d_.nodes_[d_.rrsets_[rrset].node]), false);
@@ -150,7 +151,7 @@ private:
         // The next step would start at `target`: a loop when an earlier step started there.
         // Each CNAME in the chain starts a step at its owner.
         for (std::size_t i = 0; i < r_.answer_count; ++i) {
-            if (same_name_ci(r_.answer[i].owner, target)) return true;
+            if (same_name_ci(r_.answer[i].owner(), target)) return true;
         }
         return false;
     }
@@ -208,7 +209,8 @@ private:
             at = find(name_.suffix(0), static_cast<std::uint32_t>(d_.zones_.size()));
             if (at == none) {
                 if (hop == 0) {
-                    r_ = local_result{};
+                    r_.status = local_status::not_local;
+                    r_.data = nullptr;
                 } else {
                     r_.status = local_status::cname_external;
                     r_.external_name = current;

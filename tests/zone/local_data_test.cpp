@@ -203,8 +203,8 @@ TEST_F(LocalData, WildcardSynthesizesWithTheQueriedOwner) {
     EXPECT_EQ(r.status, local_status::answer);
     ASSERT_EQ(r.answer_count, 1);
     EXPECT_TRUE(r.answer[0].synthesized);
-    EXPECT_EQ(*wire::name::from_wire(r.answer[0].owner), dns_name("foo.wild.example.com."));
-    EXPECT_EQ(r.answer[0].owner[1], 'F');  // the case asked for
+    EXPECT_EQ(*wire::name::from_wire(r.answer[0].owner()), dns_name("foo.wild.example.com."));
+    EXPECT_EQ(r.answer[0].owner()[1], 'F');  // the case asked for
     EXPECT_THAT(sets_of(r.answers()), ElementsAre("foo.wild.example.com. A 1 (synthesized)"));
 }
 

@@ -128,7 +128,7 @@ inline std::vector<std::string> lines_of(const std::vector<wire::record>& record
 inline std::vector<std::string> sets_of(std::span<const rrset_ref> sets) {
     std::vector<std::string> out;
     for (const auto& s : sets) {
-        auto owner = wire::name::from_wire(s.owner);
+        auto owner = wire::name::from_wire(s.owner());
         std::string text = owner ? owner->lowered().to_text() : "?";
         text += ' ';
         text += wire::type_to_text(s.type());

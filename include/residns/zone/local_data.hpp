@@ -33,12 +33,16 @@ inline constexpr std::uint32_t no_zone = 0xFFFFFFFF;
 
 // One RRset of the local data as it goes into an answer. `owner` is the stored owner (the case of
 // the source), or, for a wildcard-synthesized RRset, the name asked for at that step of the
-// chain (RFC 4592 2.1).
+// chain (RFC 4592 2.1). Trivial on purpose: local_result holds arrays of these that lookup
+// fills without zeroing them first.
 struct rrset_ref {
-    const local_data* data = nullptr;
-    std::uint32_t index = 0;  // the RRset within `data`
-    std::span<const std::uint8_t> owner;
-    bool synthesized = false;
+    const local_data* data;
+    const std::uint8_t* owner_wire;
+    std::uint32_t index;  // the RRset within `data`
+    std::uint8_t owner_length;
+    bool synthesized;
+
+    std::span<const std::uint8_t> owner() const { return {owner_wire, owner_length}; }
 
     std::uint16_t type() const;
     std::uint16_t rr_class() const;
@@ -70,9 +74,11 @@ struct local_result {
     // True when a CNAME loop or the hop bound stopped the chain (answered with the chain so far).
     bool chain_stopped = false;
 
-    std::array<rrset_ref, max_answer_rrsets> answer{};
-    std::array<rrset_ref, max_authority_rrsets> authority{};
-    std::array<rrset_ref, max_additional_rrsets> additional{};
+    // Only the first *_count entries are set (the rest are left unwritten, to save ~3 KB of
+    // stores per lookup); read them through answers(), authorities(), additionals().
+    std::array<rrset_ref, max_answer_rrsets> answer;
+    std::array<rrset_ref, max_authority_rrsets> authority;
+    std::array<rrset_ref, max_additional_rrsets> additional;
     std::uint8_t answer_count = 0;
     std::uint8_t authority_count = 0;
     std::uint8_t additional_count = 0;
