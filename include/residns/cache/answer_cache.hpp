@@ -182,9 +182,11 @@ public:
 
     // The hot path: writes the answer for `k` into target.out. `k` must be
     // key::from_query(target.query_packet, *target.query) (the stored records assume a question
-    // as long as the key's qname); otherwise it is a miss. No heap allocation, except that the
-    // rare truncation path keeps per-thread scratch space (64 KiB and a packet index) that it
-    // allocates on a thread's first use.
+    // as long as the key's qname); otherwise it is a miss. No heap allocation, except that a
+    // thread's first lookup registers its reader index (once per thread, under a process-wide
+    // mutex), and the rare truncation path keeps per-thread scratch space (64 KiB and a packet
+    // index) that it allocates on a thread's first use. Takes no lock unless a writer is busy
+    // in the same shard (see Locking).
     lookup_result lookup(const key& k, time_point now, const answer_target& target);
 
     // Removal for the control channel; each returns how many entries went.
