@@ -94,18 +94,29 @@ bool is_negative(const local_result& r) {
 
 }  // namespace
 
-bool start_local_answer(wire::message_builder& builder, const local_result& result,
-                        std::span<const std::uint8_t> query_packet, const wire::query_view& query) {
+namespace {
+
+bool start_answer(wire::message_builder& builder, const local_result& result,
+                  std::span<const std::uint8_t> query_packet, const wire::query_view& query,
+                  bool authoritative) {
     const wire::question_ref& q = query.question;
     if (query_packet.size() < q.end_offset || !q.qname_is_inline()) return false;
     wire::header& h = builder.hdr();
     h.id = query.hdr.id;
     h.flags = static_cast<std::uint16_t>((query.hdr.flags & client_copied_flags) |
                                          wire::header_flag::qr | wire::header_flag::ra);
-    h.set_flag(wire::header_flag::aa, result.authoritative());
+    h.set_flag(wire::header_flag::aa, authoritative);
     h.set_rcode(result.rcode());
     return builder.add_question(query_packet.subspan(q.qname_offset, q.qname_length), q.qtype,
                                 q.qclass);
+}
+
+}  // namespace
+
+bool start_local_answer(wire::message_builder& builder, const local_result& result,
+                        std::span<const std::uint8_t> query_packet, const wire::query_view& query) {
+    return start_answer(builder, result, query_packet, query,
+                        result.authoritative() && result.status != local_status::cname_external);
 }
 
 bool append_local_answers(wire::message_builder& builder, const local_result& result,
@@ -135,7 +146,8 @@ std::size_t write_local_answer(const local_result& result,
     limit = std::min(limit, out.size());
     const std::size_t opt_space = query.edns.present ? wire::opt_record_size : 0;
     wire::message_builder b(out, limit);
-    if (!start_local_answer(b, result, query_packet, query) || b.size() + opt_space > limit) {
+    if (!start_answer(b, result, query_packet, query, result.authoritative()) ||
+        b.size() + opt_space > limit) {
         return 0;
     }
     const std::size_t record_limit = limit - opt_space;

@@ -5,8 +5,8 @@
 //    a transparent name; AA stays set). A loop (an RRset already in the chain) or the hop bound
 //    (max_cname_hops) ends the chain: the answer is the chain so far with NOERROR, which is what
 //    BIND sends when it stops restarting. A chain reaching a name below a zone cut, or a name
-//    outside local data, is cname_external: the server resolves the rest, and the answer has
-//    AA=0 (BIND clears AA once non-authoritative data joins the answer).
+//    outside local data, is cname_external: the server resolves the rest (and start_local_answer
+//    then clears AA, as BIND does once non-authoritative data joins the answer).
 //  - DS at a zone cut is the parent's data; DS at the apex of a zone whose parent is also local
 //    is answered from the parent (the longest apex strictly above the name).
 //  - ANY returns every RRset at the name (or at the wildcard) and does not follow a CNAME.

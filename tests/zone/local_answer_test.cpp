@@ -261,6 +261,16 @@ TEST_F(LocalAnswer, CnameExternalChainIsWrittenForTheServerToAppendTo) {
     EXPECT_TRUE(m.edns.has_value());
 }
 
+TEST_F(LocalAnswer, CnameExternalAnsweredAloneIsTheAuthoritativeChain) {
+    // What the server sends when it may not recurse (RD=0): the chain as far as it goes.
+    auto q = make_query("ext.example.com.", t::a, {.flags = 0});
+    auto a = write_and_decode(lookup(q), q);
+    EXPECT_TRUE(a.msg.hdr.aa());
+    EXPECT_EQ(a.msg.hdr.rcode_low(), 0);
+    EXPECT_THAT(lines_of(a.msg.answers),
+                ElementsAre("ext.example.com. 600 IN CNAME www.upstream.test."));
+}
+
 TEST_F(LocalAnswer, NotLocalWritesNothing) {
     auto q = make_query("www.example.net.", t::a);
     auto r = lookup(q);

@@ -31,7 +31,8 @@ std::size_t write_local_answer(const local_result& result,
                                std::uint16_t our_udp_size, std::span<std::uint8_t> out);
 
 // Header (ID, flags, rcode from `result`) and the client's question bytes. False when they do
-// not fit.
+// not fit. For cname_external, AA is cleared: the caller appends data that is not ours (BIND
+// clears AA once it adds non-authoritative data).
 bool start_local_answer(wire::message_builder& builder, const local_result& result,
                         std::span<const std::uint8_t> query_packet, const wire::query_view& query);
 

@@ -90,13 +90,9 @@ struct local_result {
     std::span<const rrset_ref> authorities() const { return {authority.data(), authority_count}; }
     std::span<const rrset_ref> additionals() const { return {additional.data(), additional_count}; }
     bool is_local() const { return status != local_status::not_local; }
-    // AA: set for answers made of local data only. Not for referrals, and not for
-    // cname_external, whose answer ends with data from the cache or upstream (BIND clears AA
-    // once it adds non-authoritative data).
-    bool authoritative() const {
-        return is_local() && status != local_status::referral &&
-               status != local_status::cname_external;
-    }
+    // AA for an answer made of this result alone: every local answer but a referral (a
+    // cname_external chain answered as far as it goes, e.g. for RD=0, is all ours too).
+    bool authoritative() const { return is_local() && status != local_status::referral; }
     wire::rcode rcode() const {
         return status == local_status::nxdomain ? wire::rcode::nxdomain : wire::rcode::noerror;
     }
