@@ -26,11 +26,13 @@ void into(const field& value, reader& r, daemon_config& config) {
 }
 
 // Every top-level key, in the order conf/residns.yaml documents them.
-constexpr std::array<key_spec<daemon_config>, 14> top_level_keys{{
+constexpr std::array<key_spec<daemon_config>, 16> top_level_keys{{
     {"listen", into<&daemon_config::server, detail::read_listen>},
     {"threads", into<&daemon_config::server, detail::read_threads>},
     {"edns_buffer_size", into<&daemon_config::server, detail::read_edns_buffer_size>},
     {"tcp", into<&daemon_config::server, detail::read_tcp>},
+    {"access_control", into<&daemon_config::server, detail::read_access_control>},
+    {"rate_limit", into<&daemon_config::server, detail::read_rate_limit>},
     {"upstreams", into<&daemon_config::upstream, detail::read_upstreams>},
     {"forward_zones", into<&daemon_config::upstream, detail::read_forward_zones>},
     {"forwarding", into<&daemon_config::upstream, detail::read_forwarding>},

@@ -17,6 +17,10 @@ void read_threads(const field& value, reader& r, server::settings& out);
 void read_edns_buffer_size(const field& value, reader& r, server::settings& out);
 void read_tcp(const field& value, reader& r, server::settings& out);
 
+// policy_section.cpp
+void read_access_control(const field& value, reader& r, server::settings& out);
+void read_rate_limit(const field& value, reader& r, server::settings& out);
+
 // upstream_section.cpp
 void read_upstreams(const field& value, reader& r, upstream::settings& out);
 void read_forward_zones(const field& value, reader& r, upstream::settings& out);

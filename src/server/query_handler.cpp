@@ -5,6 +5,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "residns/util/endian.hpp"
 #include "residns/wire/message_builder.hpp"
 #include "residns/wire/response.hpp"
 #include "residns/zone/chased_answer.hpp"
@@ -101,6 +102,12 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
         if (length > 0) return handle_result::answer;
         if (chase) return keep_for_forwarding(true);
     }
+    // RFC 8482: ANY over UDP is an amplification tool; answer it minimally, without asking
+    // upstream. Over TCP (source address proven) it is forwarded; local data answered it above.
+    if (via == transport::udp && view.question.qtype == wire::rr_type::any) {
+        length = answer_any_minimally(query, view, out);
+        if (length > 0) return handle_result::answer;
+    }
     if (cache_.cache != nullptr) {
         // The hot path: no heap allocation and no logging up to the return of a hit.
         const cache::key k = cache::key::from_query(query, view);
@@ -152,6 +159,32 @@ handle_result query_handler::handle(std::span<const std::uint8_t> query, transpo
     }
 
     return keep_for_forwarding(false);
+}
+
+std::size_t query_handler::answer_any_minimally(std::span<const std::uint8_t> query,
+                                                const wire::query_view& view,
+                                                std::span<std::uint8_t> out) {
+    // The error answer's layout with NOERROR (header, the client's question, OPT if it sent
+    // one), then one record slid in before the OPT: owner = a pointer to the qname, HINFO,
+    // the query's class, TTL 3600, CPU "RFC8482" and an empty OS (RFC 8482 section 4.2).
+    static constexpr std::array<std::uint8_t, 9> rdata{7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
+    constexpr std::size_t record_size = 2 + 10 + rdata.size();
+    const std::size_t length = answer_error(query, view, wire::rcode::noerror, out);
+    const std::size_t at = view.question.end_offset;
+    if (length == 0 || out.size() < length + record_size || view.question.qname_offset > 0x3fff) {
+        return 0;
+    }
+    std::memmove(out.data() + at + record_size, out.data() + at, length - at);
+    std::uint8_t* p = out.data() + at;
+    util::store_u16(p, static_cast<std::uint16_t>(0xc000 | view.question.qname_offset));
+    util::store_u16(p + 2, wire::rr_type::hinfo);
+    util::store_u16(p + 4, view.question.qclass);
+    util::store_u32(p + 6, 3600);
+    util::store_u16(p + 10, static_cast<std::uint16_t>(rdata.size()));
+    std::memcpy(p + 12, rdata.data(), rdata.size());
+    util::store_u16(out.data() + 6, 1);  // ANCOUNT
+    counters_.any_minimal.add();
+    return length + record_size;
 }
 
 std::size_t query_handler::answer_locally(std::span<const std::uint8_t> query,

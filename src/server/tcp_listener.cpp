@@ -5,19 +5,23 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "residns/policy/policy_answer.hpp"
 #include "residns/util/endian.hpp"
 
 namespace residns::server {
 
 tcp_listener::tcp_listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& local,
                            const tcp_settings& config, query_handler& handler,
-                           tcp_connection_table& table, transport_counters& counters)
+                           tcp_connection_table& table, transport_counters& counters,
+                           const policy::access_control& acl, std::uint16_t edns_udp_size)
     : io_(io),
       acceptor_(io),
       settings_(config),
       handler_(handler),
       table_(table),
-      counters_(counters) {
+      counters_(counters),
+      acl_(acl),
+      edns_udp_size_(edns_udp_size) {
     acceptor_.open(local.protocol());
     int one = 1;
     ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
@@ -46,7 +50,22 @@ void tcp_listener::accept_next() {
                                                      boost::asio::ip::tcp::socket socket) {
         auto self = weak.lock();
         if (!self || self->stopped_) return;
+        policy::acl_verdict verdict = policy::acl_verdict::drop;
         if (!error) {
+            boost::system::error_code peer_error;
+            const auto peer = socket.remote_endpoint(peer_error);
+            if (!peer_error) {
+                if (const auto client =
+                        policy::from_sockaddr(peer.data(), static_cast<socklen_t>(peer.size()))) {
+                    verdict = self->acl_.check(*client);
+                }
+            }
+        }
+        if (!error && verdict == policy::acl_verdict::drop) {
+            self->counters_.dropped_acl.add();
+            boost::system::error_code ignored;
+            socket.close(ignored);
+        } else if (!error) {
             if (self->table_.open >= self->settings_.max_connections) {
                 self->counters_.tcp_rejected.add();
                 boost::system::error_code ignored;
@@ -56,6 +75,9 @@ void tcp_listener::accept_next() {
                 auto session =
                     std::make_shared<tcp_session>(std::move(socket), self->settings_,
                                                   self->handler_, self->table_, self->counters_);
+                if (verdict == policy::acl_verdict::refuse) {
+                    session->refuse_all(self->edns_udp_size_);
+                }
                 session->start();
                 std::erase_if(self->sessions_, [](const auto& w) { return w.expired(); });
                 self->sessions_.push_back(session);
@@ -154,6 +176,20 @@ void tcp_session::read_body(std::size_t length) {
 void tcp_session::on_query() {
     arm_idle_timer();
     std::size_t length = 0;
+    if (refuse_all_) {
+        length = policy::write_policy_answer(query_, wire::rcode::refused, false, edns_udp_size_,
+                                             answer_);
+        if (length == 0) {
+            // Garbage from a client that is not allowed: no answer, no more reading.
+            read_closed_ = true;
+            close_if_done();
+            return;
+        }
+        counters_.refused_acl.add();
+        queue_answer(std::span<const std::uint8_t>(answer_.data(), length));
+        read_length();
+        return;
+    }
     pending_query pending;
     handle_result result = handler_.handle(query_, transport::tcp, answer_, length, pending);
     if (result == handle_result::answer) {

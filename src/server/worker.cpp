@@ -18,7 +18,10 @@ boost::asio::ip::address parse_listen_address(const std::string& text) {
 worker::worker(const settings& config, const std::vector<bound_address>& bind_to,
                const forwarder_factory& make_forwarder, cache::answer_cache* cache,
                const std::vector<upstream::forward_zone>& forward_zones, flight_registry* registry)
-    : work_(io_.get_executor()), settings_(config) {
+    : work_(io_.get_executor()), settings_(config), acl_(settings_.policy.access) {
+    if (settings_.policy.rate_limit.enabled) {
+        limiter_ = std::make_unique<policy::rate_limiter>(settings_.policy.rate_limit);
+    }
     forwarder_ = make_forwarder(io_);
     handler_ = std::make_unique<query_handler>(
         settings_, *forwarder_, handler_counters_,
@@ -27,12 +30,12 @@ worker::worker(const settings& config, const std::vector<bound_address>& bind_to
     for (const auto& where : bind_to) {
         auto udp = std::make_shared<udp_listener>(
             io_, boost::asio::ip::udp::endpoint(where.address, where.port), *handler_,
-            transport_counters_);
+            transport_counters_, acl_, limiter_.get(), settings_.edns_udp_size);
         // A port of 0 is resolved by the UDP socket; TCP takes the same port.
         std::uint16_t port = udp->local_endpoint().port();
         auto tcp = std::make_shared<tcp_listener>(
             io_, boost::asio::ip::tcp::endpoint(where.address, port), settings_.tcp, *handler_,
-            tcp_table_, transport_counters_);
+            tcp_table_, transport_counters_, acl_, settings_.edns_udp_size);
         udp_.push_back(std::move(udp));
         tcp_.push_back(std::move(tcp));
     }

@@ -66,7 +66,8 @@ TEST(ConfigLoaderErrors, UnknownKeyListsTheAllowedKeys) {
                  "tcp: unknown key 'backlog'; allowed keys here: idle_timeout, max_in_flight, "
                  "max_connections");
     expect_error("upstreams: []\nlocal_zones: {}\n", 2, 1,
-                 "allowed keys here: listen, threads, edns_buffer_size, tcp, upstreams, "
+                 "allowed keys here: listen, threads, edns_buffer_size, tcp, access_control, "
+                 "rate_limit, upstreams, "
                  "forward_zones, forwarding, cache, zones, hosts_files, records, "
                  "records_add_ptr, resolv_conf, log");
 }

@@ -65,6 +65,11 @@ TEST(ReferenceConfig, DocumentsEveryKey) {
           "domain:", "records:", "records_add_ptr:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
+    for (const auto* key :
+         {"access_control:", "allow:", "deny:", "action:", "rate_limit:", "queries_per_second:",
+          "burst:", "slip:", "ipv4_prefix:", "ipv6_prefix:", "table_size:"}) {
+        EXPECT_THAT(text, ::testing::HasSubstr(key));
+    }
 }
 
 TEST(ReferenceConfig, CommentedOutExamplesAreValid) {

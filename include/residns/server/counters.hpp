@@ -42,6 +42,7 @@ struct handler_counters {
     counter prefetches;     // background refreshes started
     counter coalesced;      // misses that joined an upstream query already in flight
     counter coalesce_full;  // SERVFAIL because a key or the coalescing table was at its bound
+    counter any_minimal;    // ANY over UDP answered with the RFC 8482 HINFO, not forwarded
 };
 
 struct transport_counters {
@@ -52,6 +53,11 @@ struct transport_counters {
     counter tcp_rejected;  // over the connection limit
     counter tcp_idle_closed;
     counter tcp_bad_length;  // a length prefix of 0 or below a header
+    // Policy (access_control, rate_limit), counted before the query handler sees the packet:
+    counter refused_acl;             // not allowed: REFUSED (UDP and TCP queries)
+    counter dropped_acl;             // not allowed, action drop: nothing (UDP queries, TCP conns)
+    counter rate_limited_truncated;  // UDP over the client prefix's rate: TC=1 and no records
+    counter rate_limited_dropped;    // UDP over the client prefix's rate: nothing sent
 };
 
 }  // namespace residns::server

@@ -1,6 +1,7 @@
 // The query pipeline of one worker: parse the client's header, question and OPT; apply policy
 // (malformed, opcode, EDNS version, zone transfers); answer from local data, from the cache, or
-// hand the question to the forwarder and relay its answer.
+// hand the question to the forwarder and relay its answer. ANY over UDP that local data does not
+// answer gets the minimal RFC 8482 answer (HINFO "RFC8482" ""); over TCP it is forwarded.
 //
 // Local data (zone files, hosts files, config records; set_local_data) comes first: a name it
 // covers is answered from it (AA=1) whatever RD says, and never reaches the cache or upstream.
@@ -151,6 +152,9 @@ private:
     };
 
     void forward_uncached(const pending_query& pending, reply_fn reply);
+    // RFC 8482 section 4.2: the answer to ANY over UDP, one synthesised HINFO "RFC8482" "".
+    std::size_t answer_any_minimally(std::span<const std::uint8_t> query,
+                                     const wire::query_view& view, std::span<std::uint8_t> out);
     // Local data: the answer for `view` if local data covers its name (length 0 when it does not),
     // or, for a chain leaving local data on a cache miss, `chase` set.
     std::size_t answer_locally(std::span<const std::uint8_t> query, const wire::query_view& view,

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "residns/policy/settings.hpp"
+
 namespace residns::server {
 
 // A numeric IPv4 or IPv6 address (no brackets) and a port; UDP and TCP are both opened on it.
@@ -31,6 +33,8 @@ struct settings {
     // UDP payload size we advertise to clients and the cap on what we send over UDP.
     std::uint16_t edns_udp_size = 1232;
     tcp_settings tcp;
+    // Access control and rate limiting (`access_control`, `rate_limit` in the config).
+    policy::settings policy;
 
     friend bool operator==(const settings&, const settings&) = default;
 };

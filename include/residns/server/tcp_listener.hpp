@@ -3,6 +3,11 @@
 // upstream is slower for some), bounds the queries in flight, and closes after an idle timeout.
 // The idle timer also bounds how long a started message may take to arrive (slow senders).
 //
+// The access list is checked once per connection, at accept: with action drop a client that is
+// not allowed is disconnected at once; with refuse its session answers every query REFUSED
+// without the query handler (and closes on garbage). TCP is not rate limited: the handshake
+// proves the source address.
+//
 // Threading: used only on its worker's thread.
 #pragma once
 
@@ -15,6 +20,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "residns/policy/access_control.hpp"
 #include "residns/server/counters.hpp"
 #include "residns/server/query_handler.hpp"
 #include "residns/server/settings.hpp"
@@ -31,9 +37,11 @@ class tcp_session;
 class tcp_listener : public std::enable_shared_from_this<tcp_listener> {
 public:
     // Opens, binds and listens; throws boost::system::system_error on failure (start-up only).
+    // `acl` belongs to the worker and outlives the listener and its sessions.
     tcp_listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& local,
                  const tcp_settings& config, query_handler& handler, tcp_connection_table& table,
-                 transport_counters& counters);
+                 transport_counters& counters, const policy::access_control& acl,
+                 std::uint16_t edns_udp_size = 1232);
 
     void start();
     // Stops accepting; open sessions finish what they have in flight and close.
@@ -49,6 +57,8 @@ private:
     query_handler& handler_;
     tcp_connection_table& table_;
     transport_counters& counters_;
+    const policy::access_control& acl_;
+    std::uint16_t edns_udp_size_;
     std::vector<std::weak_ptr<tcp_session>> sessions_;
     bool stopped_ = false;
 };
@@ -57,6 +67,11 @@ class tcp_session : public std::enable_shared_from_this<tcp_session> {
 public:
     tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings& config,
                 query_handler& handler, tcp_connection_table& table, transport_counters& counters);
+    // A session for a client the access list refuses: every query is answered REFUSED.
+    void refuse_all(std::uint16_t edns_udp_size) {
+        refuse_all_ = true;
+        edns_udp_size_ = edns_udp_size;
+    }
     ~tcp_session();
 
     void start();
@@ -89,6 +104,8 @@ private:
     bool read_closed_ = false;  // the peer closed, an error, or finish()
     bool closed_ = false;
     std::uint32_t in_flight_ = 0;
+    bool refuse_all_ = false;
+    std::uint16_t edns_udp_size_ = 1232;
 };
 
 }  // namespace residns::server

@@ -3,6 +3,10 @@
 // batch of answers with one sendmmsg. Bound to a wildcard address it learns each datagram's
 // destination (IP_PKTINFO / IPV6_RECVPKTINFO) and replies from that address.
 //
+// Before the query handler sees a datagram, the client's address is checked against the access
+// list (REFUSED or nothing) and, when rate limiting is on, against its prefix's bucket (TC=1 or
+// nothing); both are per-packet lookups without allocation, locks or logging.
+//
 // Threading: used only on its worker's thread. Forwarded answers arrive later through a reply
 // callback that holds a weak reference, so the listener may close first.
 #pragma once
@@ -15,6 +19,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "residns/policy/access_control.hpp"
+#include "residns/policy/rate_limiter.hpp"
 #include "residns/server/counters.hpp"
 #include "residns/server/query_handler.hpp"
 
@@ -23,8 +29,12 @@ namespace residns::server {
 class udp_listener : public std::enable_shared_from_this<udp_listener> {
 public:
     // Opens and binds the socket; throws boost::system::system_error on failure (start-up only).
+    // `acl` and `limiter` (null: no rate limiting) belong to the worker and outlive the listener;
+    // `edns_udp_size` is advertised in the policy's own answers.
     udp_listener(boost::asio::io_context& io, const boost::asio::ip::udp::endpoint& local,
-                 query_handler& handler, transport_counters& counters);
+                 query_handler& handler, transport_counters& counters,
+                 const policy::access_control& acl, policy::rate_limiter* limiter = nullptr,
+                 std::uint16_t edns_udp_size = 1232);
 
     void start();
     // Stops reading new queries; answers still pending are sent if the socket stays open.
@@ -56,10 +66,18 @@ private:
     void on_readable();
     void capture_destination(const msghdr& received, peer& out) const;
     void send_one(std::span<const std::uint8_t> answer, const peer& to);
+    // The access list and rate limit for one datagram: true when they decided (`result` is
+    // `answer` with the policy's answer in `out`, or `drop`), false when the handler should run.
+    bool screen(std::span<const std::uint8_t> query, const peer& from,
+                policy::rate_limiter::time_point now, std::span<std::uint8_t> out,
+                std::size_t& length, handle_result& result);
 
     boost::asio::ip::udp::socket socket_;
     query_handler& handler_;
     transport_counters& counters_;
+    const policy::access_control& acl_;
+    policy::rate_limiter* limiter_;
+    std::uint16_t edns_udp_size_;
     bool wildcard_ = false;
     bool reading_ = false;
 

@@ -17,6 +17,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "residns/policy/access_control.hpp"
+#include "residns/policy/rate_limiter.hpp"
 #include "residns/server/counters.hpp"
 #include "residns/server/query_handler.hpp"
 #include "residns/server/settings.hpp"
@@ -83,6 +85,10 @@ private:
     // Forwarders replaced by a reload, kept until their queries complete.
     std::vector<std::unique_ptr<upstream::forwarder>> retired_forwarders_;
     std::unique_ptr<query_handler> handler_;
+    // Policy of this worker's listeners: the access list, and the rate limiter (null when off;
+    // per worker, so no locks: SO_REUSEPORT gives each worker its share of client addresses).
+    policy::access_control acl_;
+    std::unique_ptr<policy::rate_limiter> limiter_;
     tcp_connection_table tcp_table_;
     std::vector<std::shared_ptr<udp_listener>> udp_;
     std::vector<std::shared_ptr<tcp_listener>> tcp_;
