@@ -21,6 +21,9 @@ if(RESIDNS_TSAN)
   if(RESIDNS_SANITIZE)
     message(FATAL_ERROR "RESIDNS_TSAN and RESIDNS_SANITIZE cannot be combined (ASan and TSan exclude each other)")
   endif()
-  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  # -Wno-tsan: GCC warns that TSan does not model std::atomic_thread_fence, which Asio uses
+  # (upstream, server); with RESIDNS_WERROR that would stop the build. Races that rely on a
+  # fence for ordering may be reported falsely there; the cache uses no standalone fence.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -Wno-tsan)
   add_link_options(-fsanitize=thread)
 endif()
