@@ -3,6 +3,7 @@
 #pragma once
 
 #include "residns/cache/settings.hpp"
+#include "residns/control/settings.hpp"
 #include "residns/config/daemon_config.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
@@ -34,6 +35,10 @@ void read_zones(const field& value, reader& r, zone::settings& out);
 void read_hosts_files(const field& value, reader& r, zone::settings& out);
 void read_records(const field& value, reader& r, zone::settings& out);
 void read_records_add_ptr(const field& value, reader& r, zone::settings& out);
+
+// control_section.cpp
+void read_metrics(const field& value, reader& r, control::metrics_settings& out);
+void read_control(const field& value, reader& r, control::control_settings& out);
 
 // daemon_section.cpp
 void read_log(const field& value, reader& r, log_settings& out);

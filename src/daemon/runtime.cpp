@@ -1,6 +1,8 @@
-// Worker start-up, signal handling, draining and reloading.
+// Worker start-up, signal handling, draining and reloading; the control plane's side of the
+// metrics endpoint and the control socket.
 #include "runtime.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -8,6 +10,7 @@
 
 #include "logging.hpp"
 #include "residns/config/loader.hpp"
+#include "residns/control/explain.hpp"
 #include "residns/upstream/cares_forwarder.hpp"
 
 namespace residns::daemon {
@@ -35,9 +38,12 @@ runtime::~runtime() {
         w->join();
 }
 
-server::forwarder_factory runtime::forwarder_factory_for(const upstream::settings& settings) const {
-    return [settings](boost::asio::io_context& io) {
-        return upstream::make_cares_forwarder(io, settings);
+server::forwarder_factory runtime::forwarder_factory_for(
+    const upstream::settings& settings, upstream::upstream_metrics* metrics) const {
+    return [settings, metrics](boost::asio::io_context& io) {
+        upstream::cares_tuning tuning;
+        tuning.metrics = metrics;
+        return upstream::make_cares_forwarder(io, settings, tuning);
     };
 }
 
@@ -63,13 +69,15 @@ void runtime::start() {
     for (const auto& listen : config_.server.listen) {
         bind_to.push_back({server::parse_listen_address(listen.address), listen.port});
     }
-    auto make_forwarder = forwarder_factory_for(config_.upstream);
     cache_ = std::make_unique<cache::answer_cache>(config_.cache);
+    cache_view_ = std::make_unique<control::lookup_cache_view>(*cache_);
     flights_ = std::make_unique<server::flight_registry>();
     for (std::size_t i = 0; i < threads; ++i) {
-        workers_.push_back(
-            std::make_unique<server::worker>(config_.server, bind_to, make_forwarder, cache_.get(),
-                                             config_.upstream.forward_zones, flights_.get()));
+        upstream_metrics_.push_back(std::make_unique<upstream::upstream_metrics>());
+        workers_.push_back(std::make_unique<server::worker>(
+            config_.server, bind_to,
+            forwarder_factory_for(config_.upstream, upstream_metrics_.back().get()), cache_.get(),
+            config_.upstream.forward_zones, flights_.get()));
         // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
         if (i == 0) bind_to = workers_.front()->bound();
         workers_.back()->set_local_data(local_.current());
@@ -79,6 +87,8 @@ void runtime::start() {
         w->start_thread();
     for (const auto& a : bind_to)
         spdlog::info("listening on {} (udp, tcp)", describe(a));
+    listening_ = true;
+    start_control_plane();
     spdlog::info("residns {} ready with {} worker(s)", RESIDNS_VERSION, threads);
 }
 
@@ -87,6 +97,8 @@ int runtime::run() {
     wait_for_reload();
     control_io_.run();
     spdlog::info("shutting down: finishing queries in flight");
+    http_.reset();
+    control_.reset();
     for (auto& w : workers_)
         w->drain(drain_deadline);
     for (auto& w : workers_)
@@ -108,7 +120,7 @@ void runtime::wait_for_stop() {
 void runtime::wait_for_reload() {
     reload_signals_.async_wait([this](const boost::system::error_code& error, int) {
         if (error) return;
-        reload();
+        reload_configuration();
         wait_for_reload();
     });
 }
@@ -129,14 +141,17 @@ void runtime::reload_local_data() {
     spdlog::info("local data: {} zone(s), {} record(s)", outcome.zones, outcome.records);
 }
 
-void runtime::reload() {
+std::vector<std::string> runtime::reload_configuration() {
     spdlog::info("reloading {}", config_path_);
     config::load_result loaded = config::load_file(config_path_);
     if (!loaded.config) {
-        for (const auto& e : loaded.errors)
-            spdlog::error("{}", e.to_string());
+        std::vector<std::string> errors;
+        for (const auto& e : loaded.errors) {
+            errors.push_back(e.to_string());
+            spdlog::error("{}", errors.back());
+        }
         spdlog::error("reload failed: keeping the running configuration");
-        return;
+        return errors;
     }
     config::daemon_config fresh = std::move(*loaded.config);
     if (fresh.server != config_.server) {
@@ -146,19 +161,136 @@ void runtime::reload() {
     if (fresh.cache != config_.cache) {
         spdlog::warn("changes to cache take effect at the next restart (the cache is kept)");
     }
-    if (fresh.log != config_.log) set_log_level(fresh.log.level);
+    if (fresh.metrics != config_.metrics || fresh.control != config_.control) {
+        spdlog::warn("changes to metrics or control take effect at the next restart");
+    }
+    if (fresh.log != config_.log) daemon::set_log_level(fresh.log.level);
     bool upstreams_changed = fresh.upstream != config_.upstream;
     fresh.server = config_.server;
     fresh.cache = config_.cache;
+    fresh.metrics = config_.metrics;
+    fresh.control = config_.control;
     config_ = std::move(fresh);
     reload_local_data();
     if (upstreams_changed) {
-        for (auto& w : workers_)
-            w->replace_forwarder(forwarder_factory_for(config_.upstream),
-                                 config_.upstream.forward_zones);
+        for (std::size_t i = 0; i < workers_.size(); ++i) {
+            workers_[i]->replace_forwarder(
+                forwarder_factory_for(config_.upstream, upstream_metrics_[i].get()),
+                config_.upstream.forward_zones);
+        }
         log_upstreams();
     }
     spdlog::info("reload done");
+    return {};
+}
+
+// The metrics endpoint and the control socket, on control_io_ (never on a worker). Failing to
+// open either stops the start-up, as a listener that does not bind does.
+void runtime::start_control_plane() {
+    if (config_.metrics.enabled) {
+        const boost::asio::ip::tcp::endpoint at(
+            server::parse_listen_address(config_.metrics.address), config_.metrics.port);
+        try {
+            http_ = std::make_unique<control::http_server>(
+                control_io_, at,
+                control::http_handlers{
+                    .metrics = [this] { return control::render_prometheus(snapshot()); },
+                    .ready = [this] { return ready(); }});
+        } catch (const boost::system::system_error& e) {
+            throw std::runtime_error("metrics.listen " + describe({at.address(), at.port()}) +
+                                     ": " + e.code().message());
+        }
+        const auto bound = http_->local_endpoint();
+        spdlog::info("metrics on http://{}/metrics", describe({bound.address(), bound.port()}));
+    }
+    if (config_.control.enabled) {
+        control_ = std::make_unique<control::control_server>(
+            control_io_, config_.control.socket, static_cast<control::control_backend&>(*this));
+        spdlog::info("control socket {}", config_.control.socket);
+    }
+}
+
+control::metrics_snapshot runtime::snapshot() const {
+    control::metrics_snapshot s;
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        control::add_worker(s, workers_[i]->counters(), workers_[i]->transport());
+        control::add_upstreams(s, *upstream_metrics_[i]);
+    }
+    if (cache_) control::set_cache(s, cache_->stats());
+    return s;
+}
+
+// Listeners bound, and an upstream of the running configuration up (or none configured).
+bool runtime::ready() const {
+    if (!listening_) return false;
+    std::vector<std::string> configured;
+    for (const auto& u : config_.upstream.upstreams)
+        configured.push_back(control::endpoint_name(u.address, u.port));
+    for (const auto& zone : config_.upstream.forward_zones) {
+        for (const auto& u : zone.upstreams)
+            configured.push_back(control::endpoint_name(u.address, u.port));
+    }
+    if (configured.empty()) return true;
+    const auto s = snapshot();
+    for (const auto& name : configured) {
+        const auto it = std::find_if(s.upstreams.begin(), s.upstreams.end(),
+                                     [&](const auto& u) { return u.name == name; });
+        if (it == s.upstreams.end() || !it->failing) return true;
+    }
+    return false;
+}
+
+std::string runtime::stats() {
+    return control::render_stats(snapshot());
+}
+
+control::reply runtime::reload() {
+    const auto errors = reload_configuration();
+    if (errors.empty()) return {true, "reloaded " + config_path_ + "\n"};
+    std::string message = "reload failed, the running configuration stays:";
+    for (const auto& e : errors)
+        message += "\n" + e;  // one error per line
+    return control::reply::error(message);
+}
+
+std::size_t runtime::flush_all() {
+    return cache_ ? cache_->flush_all() : 0;
+}
+
+std::size_t runtime::flush_name(const wire::name& name) {
+    return cache_ ? cache_->flush_name(name) : 0;
+}
+
+std::size_t runtime::flush_subtree(const wire::name& apex) {
+    return cache_ ? cache_->flush_subtree(apex) : 0;
+}
+
+control::reply runtime::dump() {
+    if (!cache_view_) return control::reply::error("no cache");
+    std::string out;
+    const bool listed = cache_view_->for_each(
+        [&](const control::cache_entry_info& e) { out += control::dump_line(e) + "\n"; });
+    if (!listed) {
+        return control::reply::error(
+            "dump is not available yet: the cache has no read-only iteration API");
+    }
+    return {true, std::move(out)};
+}
+
+bool runtime::set_log_level(const std::string& level) {
+    return daemon::set_log_level(level);
+}
+
+std::string runtime::explain(const wire::name& name, std::uint16_t qtype) {
+    control::explain_context context;
+    const auto local = local_.current();
+    context.local = local.get();
+    context.cache = cache_view_.get();
+    context.upstreams = &config_.upstream;
+    for (const auto& u : snapshot().upstreams) {
+        if (u.failing) context.failing_upstreams.push_back(u.name);
+    }
+    return control::explain(context, name, qtype);
 }
 
 }  // namespace residns::daemon

@@ -1,5 +1,7 @@
-// The running daemon: workers, signals (SIGTERM/SIGINT drain and exit, SIGHUP reload) and the
-// reload of the configuration. Runs on the main thread; workers run on their own threads.
+// The running daemon: workers, signals (SIGTERM/SIGINT drain and exit, SIGHUP reload), the
+// reload of the configuration, and the control plane: the metrics/health HTTP endpoint and the
+// control socket (residns-ctl), whose commands it implements (control::control_backend). Runs on
+// the main thread (the control io_context); workers run on their own threads.
 #pragma once
 
 #include <memory>
@@ -11,16 +13,21 @@
 
 #include "residns/cache/answer_cache.hpp"
 #include "residns/config/daemon_config.hpp"
+#include "residns/control/cache_view.hpp"
+#include "residns/control/command.hpp"
+#include "residns/control/control_server.hpp"
+#include "residns/control/http_server.hpp"
+#include "residns/control/metrics_snapshot.hpp"
 #include "residns/server/worker.hpp"
 #include "residns/zone/local_loader.hpp"
 
 namespace residns::daemon {
 
-class runtime {
+class runtime : private control::control_backend {
 public:
     // `local` has loaded config.local already (start() hands its data to the workers).
     runtime(std::string config_path, config::daemon_config config, zone::local_loader local);
-    ~runtime();
+    ~runtime() override;
 
     // Binds every listener and starts the workers; throws on failures (with a message).
     void start();
@@ -30,10 +37,26 @@ public:
 private:
     void wait_for_stop();
     void wait_for_reload();
-    void reload();
+    // Re-reads the configuration; returns the errors (empty: done) and keeps the running
+    // configuration on errors.
+    std::vector<std::string> reload_configuration();
     void log_upstreams() const;
     void reload_local_data();
-    server::forwarder_factory forwarder_factory_for(const upstream::settings& settings) const;
+    server::forwarder_factory forwarder_factory_for(const upstream::settings& settings,
+                                                    upstream::upstream_metrics* metrics) const;
+    void start_control_plane();
+    control::metrics_snapshot snapshot() const;
+    bool ready() const;
+
+    // control::control_backend: the commands of residns-ctl, on the control thread.
+    std::string stats() override;
+    control::reply reload() override;
+    std::size_t flush_all() override;
+    std::size_t flush_name(const wire::name& name) override;
+    std::size_t flush_subtree(const wire::name& apex) override;
+    control::reply dump() override;
+    bool set_log_level(const std::string& level) override;
+    std::string explain(const wire::name& name, std::uint16_t qtype) override;
 
     std::string config_path_;
     config::daemon_config config_;
@@ -44,7 +67,14 @@ private:
     // Shared by every worker; declared before them so that it outlives them. Kept across reloads.
     std::unique_ptr<cache::answer_cache> cache_;
     std::unique_ptr<server::flight_registry> flights_;
+    std::unique_ptr<control::lookup_cache_view> cache_view_;
+    // One per worker, outliving the workers' forwarders (a reload keeps the counts).
+    std::vector<std::unique_ptr<upstream::upstream_metrics>> upstream_metrics_;
     std::vector<std::unique_ptr<server::worker>> workers_;
+    bool listening_ = false;
+    // On control_io_; declared after it so that they close before it goes.
+    std::unique_ptr<control::http_server> http_;
+    std::unique_ptr<control::control_server> control_;
 };
 
 }  // namespace residns::daemon

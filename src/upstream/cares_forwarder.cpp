@@ -87,6 +87,7 @@ private:
         request* req = nullptr;
         std::uint16_t id = 0;
         bool probe = false;
+        clock::time_point sent_at{};
         std::size_t query_size = 0;
         std::array<std::uint8_t, max_upstream_query_size> query{};
     };
@@ -122,6 +123,7 @@ private:
         std::vector<std::shared_ptr<detail::cares_channel>> channels;  // the pool, filled lazily
         std::size_t next_channel = 0;
         std::vector<std::shared_ptr<detail::cares_channel>> retired;  // waiting to drain
+        upstream_counters* metrics = nullptr;  // tuning.metrics' entry, if any
     };
 
     std::vector<std::size_t> make_group(const std::vector<endpoint>& endpoints);
@@ -187,6 +189,9 @@ std::vector<std::size_t> cares_forwarder::impl::make_group(const std::vector<end
             u.channel_config.edns_udp_size = settings_.edns_udp_size;
             u.channel_config.receive_buffer_bytes = tuning_.receive_buffer_bytes;
             u.channels.resize(tuning_.channels_per_upstream);
+            if (tuning_.metrics != nullptr) {
+                u.metrics = &tuning_.metrics->for_upstream(ep.address, ep.port);
+            }
             upstreams_.push_back(std::move(u));
         }
         if (std::find(group.begin(), group.end(), index) != group.end()) continue;
@@ -305,6 +310,7 @@ bool cares_forwarder::impl::start_try(request& r, std::size_t upstream_index,
     detail::cares_channel* channel = channel_for(upstream_index, now);
     if (channel == nullptr) {
         ++counters_.network_errors;
+        if (auto* m = upstreams_[upstream_index].metrics) m->network_errors.add();
         return false;
     }
     auto a = std::make_unique<attempt>();
@@ -327,6 +333,8 @@ bool cares_forwarder::impl::start_try(request& r, std::size_t upstream_index,
     a->probe = health_[upstream_index].on_try(now, settings_.down_interval);
     if (r.tries++ > 0) ++counters_.failovers;
     ++counters_.queries_sent;
+    a->sent_at = now;
+    if (auto* m = upstreams_[upstream_index].metrics) m->queries.add();
     ++pending_queries_;
     r.current = a.get();
     ensure_tick();
@@ -397,6 +405,10 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
 
     const auto now = clock::now();
     const endpoint& from = upstreams_[a.upstream].address;
+    upstream_counters* m = upstreams_[a.upstream].metrics;
+    const auto count = [m](relaxed_counter upstream_counters::*c) {
+        if (m != nullptr) (m->*c).add();
+    };
     bool answered = false;
     if (status == ARES_EDESTRUCTION) {
         // Only the destructor destroys channels with queries pending; this is defensive.
@@ -404,8 +416,10 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
     } else if (status != ARES_SUCCESS) {
         if (status == ARES_ETIMEOUT) {
             ++counters_.timeouts;
+            count(&upstream_counters::timeouts);
         } else {
             ++counters_.network_errors;
+            count(&upstream_counters::network_errors);
         }
         health.on_failure(now, a.probe);
         spdlog::debug("upstream: {} port {}: {}", from.address, from.port, ares_strerror(status));
@@ -418,6 +432,7 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
             } else {
                 ++counters_.bad_answers;
             }
+            count(&upstream_counters::bad_answers);
             // Not a health signal: a spoofer could send it.
             health.on_inconclusive(a.probe);
             spdlog::debug("upstream: {} port {}: answer rejected ({})", from.address, from.port,
@@ -426,15 +441,18 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
             const std::uint8_t rcode = answer_rcode(answer);
             if (rcode == rcode_servfail || rcode == rcode_refused) {
                 ++counters_.servfail_refused;
+                count(&upstream_counters::servfail_refused);
                 health.on_failure(now, a.probe);
             } else if (rcode == rcode_formerr || rcode == rcode_notimp) {
                 ++counters_.formerr_notimp;
+                count(&upstream_counters::formerr_notimp);
                 health.on_inconclusive(a.probe);
                 if (a.channel->lost_edns()) mark_retired(a.upstream, *a.channel);
             } else if (!has_opt_record(answer) && a.channel->lost_edns()) {
                 // c-ares got a FORMERR without OPT, resent this query without our OPT and
                 // turned EDNS off for the channel: this answers a query we never sent.
                 ++counters_.formerr_notimp;
+                count(&upstream_counters::formerr_notimp);
                 health.on_inconclusive(a.probe);
                 mark_retired(a.upstream, *a.channel);
             } else {
@@ -442,6 +460,13 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
                 answered = true;
             }
         }
+    }
+    if (m != nullptr && status != ARES_EDESTRUCTION) {
+        if (answered) {
+            m->latency.observe(
+                std::chrono::duration_cast<std::chrono::microseconds>(now - a.sent_at));
+        }
+        m->failing.store(health.failing(), std::memory_order_relaxed);
     }
     if (r == nullptr) return;
     if (answered) {

@@ -69,7 +69,7 @@ TEST(ConfigLoaderErrors, UnknownKeyListsTheAllowedKeys) {
                  "allowed keys here: listen, threads, edns_buffer_size, tcp, access_control, "
                  "rate_limit, upstreams, "
                  "forward_zones, forwarding, cache, zones, hosts_files, records, "
-                 "records_add_ptr, resolv_conf, log");
+                 "records_add_ptr, resolv_conf, log, metrics, control");
 }
 
 TEST(ConfigLoaderErrors, KeysAreCaseSensitive) {

@@ -7,7 +7,8 @@
     d.signal(signal.SIGHUP); d.write_config({...}); d.log_text(); d.stop()
 
 The default config listens on 127.0.0.1:<free port> (and [::1]:<same port> with ipv6=True) with one
-thread, short forwarding timeouts and log level debug; `config` entries override top-level keys.
+thread, short forwarding timeouts and log level debug, metrics on 127.0.0.1:<kernel's port> and
+the control socket at <workdir>/control.sock; `config` entries override top-level keys.
 `config_text=` writes a raw YAML file instead (listen addresses are then the caller's business:
 pass `port=`).
 """
@@ -151,6 +152,9 @@ class Residns:
             "threads": 1,
             "forwarding": dict(DEFAULT_FORWARDING),
             "log": {"level": "debug"},
+            # Parallel daemons must not share the metrics port or the control socket.
+            "metrics": {"listen": "127.0.0.1:0"},
+            "control": {"socket": str(self.workdir / "control.sock")},
         }
         for k, v in (overrides if overrides is not None else self._config).items():
             if k == "forwarding" and isinstance(v, dict):

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "residns/cache/settings.hpp"
+#include "residns/control/settings.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
 #include "residns/zone/settings.hpp"
@@ -27,6 +28,9 @@ struct daemon_config {
     cache::settings cache;
     // Local data: zone files, hosts files and inline records.
     zone::settings local;
+    // The metrics/health HTTP endpoint and the control socket (residns-ctl).
+    control::metrics_settings metrics;
+    control::control_settings control;
     // Where the default upstreams come from when the file has no `upstreams` key.
     std::string resolv_conf = "/etc/resolv.conf";
     // True when `upstreams` was absent and upstream.upstreams was filled from resolv_conf.

@@ -3,6 +3,7 @@
 // make that race-free without a locked instruction per packet.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 
@@ -42,6 +43,8 @@ struct handler_counters {
     counter prefetches;     // background refreshes started
     counter coalesced;      // misses that joined an upstream query already in flight
     counter coalesce_full;  // SERVFAIL because a key or the coalescing table was at its bound
+    // Answers handed to a transport by the header's 4-bit RCODE (the metrics' responses_total).
+    std::array<counter, 16> responses_by_rcode;
     counter any_minimal;    // ANY over UDP answered with the RFC 8482 HINFO, not forwarded
 };
 

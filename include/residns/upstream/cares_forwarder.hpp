@@ -33,6 +33,9 @@ struct cares_tuning {
     std::uint32_t max_per_name = 4;
     // SO_RCVBUF of c-ares' sockets (the kernel caps it at net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;
+    // Per-upstream counts and latency for the metrics endpoint; may be null. Must outlive the
+    // forwarder.
+    upstream_metrics* metrics = nullptr;
 };
 
 class cares_forwarder final : public forwarder {

@@ -1,8 +1,17 @@
-// Counters of one c-ares forwarder (one worker). Plain values read as a snapshot on the worker's
-// thread (cares_forwarder::counters()); the metrics module adds the workers' snapshots up.
+// Counters of one c-ares forwarder (one worker). forwarder_counters: plain values read as a
+// snapshot on the worker's thread (cares_forwarder::counters()). upstream_metrics: per-upstream
+// counts and a latency histogram that a scraper on another thread reads while the worker writes
+// them: one writer per counter (the worker), relaxed loads and stores, no locked instruction per
+// query; the metrics module sums the workers' sets.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
 
 namespace residns::upstream {
 
@@ -31,6 +40,86 @@ struct forwarder_counters {
     // Gauges at the time of the snapshot.
     std::uint64_t pending_requests = 0;  // forward() calls whose callback has not run yet
     std::uint64_t pending_queries = 0;   // upstream queries c-ares still holds (incl. abandoned)
+};
+
+// A counter with one writing thread and any number of reading threads.
+class relaxed_counter {
+public:
+    // Only the owning worker calls this.
+    void add(std::uint64_t n = 1) {
+        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+    std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::uint64_t> value_{0};
+};
+
+// Upstream latency (query sent to answer received) in fixed buckets, Prometheus style.
+class latency_histogram {
+public:
+    // Upper bounds in seconds; an implicit +Inf bucket follows.
+    static constexpr std::array<double, 12> bounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                   0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+
+    void observe(std::chrono::microseconds elapsed) {
+        const double seconds = static_cast<double>(elapsed.count()) / 1e6;
+        std::size_t i = 0;
+        while (i < bounds.size() && seconds > bounds[i])
+            ++i;
+        buckets_[i].add();  // not cumulative: the reader adds up
+        sum_us_.add(static_cast<std::uint64_t>(elapsed.count() < 0 ? 0 : elapsed.count()));
+    }
+    // Observations in bucket i alone (i == bounds.size(): above the last bound).
+    std::uint64_t bucket(std::size_t i) const { return buckets_[i].get(); }
+    std::uint64_t sum_microseconds() const { return sum_us_.get(); }
+
+private:
+    std::array<relaxed_counter, bounds.size() + 1> buckets_;
+    relaxed_counter sum_us_;
+};
+
+// What one worker's forwarders did with one upstream.
+struct upstream_counters {
+    std::string address;
+    std::uint16_t port = 53;
+    relaxed_counter queries;  // tries sent to it
+    relaxed_counter timeouts;
+    relaxed_counter network_errors;
+    relaxed_counter servfail_refused;
+    relaxed_counter formerr_notimp;
+    relaxed_counter bad_answers;  // case mismatches and malformed answers
+    latency_histogram latency;    // answers that passed the checks
+    // Its health as the forwarder last saw it (skipped until down_interval passes).
+    std::atomic<bool> failing{false};
+};
+
+// One per worker, outliving its forwarders (a reload replaces them and the new ones find the
+// same entries). for_upstream() runs when a forwarder is built (control plane, takes the mutex);
+// the counters it hands out are then written without any lock.
+class upstream_metrics {
+public:
+    upstream_counters& for_upstream(const std::string& address, std::uint16_t port) {
+        const std::lock_guard lock(mutex_);
+        for (auto& e : entries_) {
+            if (e.address == address && e.port == port) return e;
+        }
+        auto& e = entries_.emplace_back();
+        e.address = address;
+        e.port = port;
+        return e;
+    }
+    // Calls f(const upstream_counters&) for every upstream ever used by this worker.
+    template <typename F>
+    void for_each(F&& f) const {
+        const std::lock_guard lock(mutex_);
+        for (const auto& e : entries_)
+            f(e);
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::deque<upstream_counters> entries_;  // a deque: references stay valid
 };
 
 }  // namespace residns::upstream
