@@ -140,13 +140,9 @@ config_records_result read_config_records(const std::vector<std::string>& entrie
         }
         for (located_record& ptr : ptrs)
             result.records.push_back(std::move(ptr));
-    } catch (const std::bad_alloc&) {
-        result.records.clear();
-        result.errors.push_back({{"config records", 0}, "out of memory"});
     } catch (const std::exception& e) {
         result.records.clear();
-        result.errors.push_back(
-            {{"config records", 0}, std::string("internal error: ") + e.what()});
+        result.errors.push_back(error_from_exception(e, "config records", "reading them"));
     }
     return result;
 }

@@ -196,12 +196,9 @@ hosts_result read_hosts_text(std::string_view text, const std::string& file_name
         }
         for (located_record& ptr : ptrs)
             result.records.push_back(std::move(ptr));
-    } catch (const std::bad_alloc&) {
-        result.records.clear();
-        result.errors.push_back({{file_name, 0}, "out of memory while reading the hosts file"});
     } catch (const std::exception& e) {
         result.records.clear();
-        result.errors.push_back({{file_name, 0}, std::string("internal error: ") + e.what()});
+        result.errors.push_back(error_from_exception(e, file_name, "reading the hosts file"));
     }
     return result;
 }
@@ -216,7 +213,7 @@ hosts_result read_hosts_file(const std::string& path, const hosts_options& optio
     }
     if (!text) {
         hosts_result result;
-        result.errors.push_back({{path, 0}, "cannot read the hosts file: " + error});
+        result.errors.push_back(make_source_error(path, 0, "cannot read the hosts file: " + error));
         return result;
     }
     return read_hosts_text(*text, path, options);

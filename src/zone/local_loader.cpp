@@ -65,7 +65,8 @@ load_outcome local_loader::read_all(const settings& config, bool keep_previous) 
         append(out.errors, std::move(read.errors));
         const auto previous = last_zones_.find(id);
         if (keep_previous && previous != last_zones_.end()) {
-            out.warnings.push_back({{z.file, 0}, "keeping the zone's previous data"});
+            out.warnings.push_back(
+                make_source_error(z.file, 0, "keeping the zone's previous data"));
             zones_read[id] = previous->second;
             sources.zones.push_back(previous->second);
         }
@@ -88,7 +89,8 @@ load_outcome local_loader::read_all(const settings& config, bool keep_previous) 
         append(out.errors, std::move(read.errors));
         const auto previous = last_records_.find(id);
         if (keep_previous && previous != last_records_.end()) {
-            out.warnings.push_back({{h.file, 0}, "keeping the hosts file's previous data"});
+            out.warnings.push_back(
+                make_source_error(h.file, 0, "keeping the hosts file's previous data"));
             records_read[id] = previous->second;
             sources.local_records.insert(sources.local_records.end(), previous->second.begin(),
                                          previous->second.end());

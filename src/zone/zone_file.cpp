@@ -16,16 +16,16 @@ namespace detail {
 
 void parser_state::error(const include_frame& frame, std::size_t line, std::string message) {
     if (stopped) return;
-    errors.push_back({{frame.file, line}, std::move(message)});
+    errors.push_back(make_source_error(frame.file, line, std::move(message)));
     if (errors.size() >= limits.max_errors) {
-        errors.push_back({{frame.file, line}, "too many errors; reading stopped"});
+        errors.push_back(make_source_error(frame.file, line, "too many errors; reading stopped"));
         stopped = true;
     }
 }
 
 void parser_state::warning(const include_frame& frame, std::size_t line, std::string message) {
     if (warnings.size() < limits.max_errors)
-        warnings.push_back({{frame.file, line}, std::move(message)});
+        warnings.push_back(make_source_error(frame.file, line, std::move(message)));
 }
 
 void parse_zone_text(parser_state& state, std::string_view text, include_frame& frame) {
@@ -111,13 +111,9 @@ zone_file_result read_zone_text(std::string_view text, const std::string& file_n
         detail::parse_zone_text(state, text, frame);
         std::optional<wire::name> apex = origin ? origin : state.first_origin;
         return detail::finish_zone(state, apex, file_name);
-    } catch (const std::bad_alloc&) {
-        zone_file_result result;
-        result.errors.push_back({{file_name, 0}, "out of memory while reading the zone"});
-        return result;
     } catch (const std::exception& e) {
         zone_file_result result;
-        result.errors.push_back({{file_name, 0}, std::string("internal error: ") + e.what()});
+        result.errors.push_back(error_from_exception(e, file_name, "reading the zone"));
         return result;
     }
 }
@@ -133,7 +129,7 @@ zone_file_result read_zone_file(const std::string& path, const std::optional<wir
     }
     if (!text) {
         zone_file_result result;
-        result.errors.push_back({{path, 0}, "cannot read the zone file: " + error});
+        result.errors.push_back(make_source_error(path, 0, "cannot read the zone file: " + error));
         return result;
     }
     return read_zone_text(*text, path, origin, includes_from_disk(limits), limits);

@@ -147,12 +147,13 @@ zone_file_result finish_zone(parser_state& state, const std::optional<wire::name
         };
         if (!has(wire::rr_type::soa)) {
             state.errors.push_back(
-                {{file, 0}, "no SOA record at the zone apex " + apex->to_text()});
+                make_source_error(file, 0, "no SOA record at the zone apex " + apex->to_text()));
         }
         if (!has(wire::rr_type::ns)) {
-            state.errors.push_back({{file, 0},
-                                    "no NS records at the zone apex " + apex->to_text() +
-                                        " (named refuses such a zone)"});
+            state.errors.push_back(make_source_error(file, 0,
+                                                     "no NS records at the zone apex " +
+                                                         apex->to_text() +
+                                                         " (named refuses such a zone)"));
         }
     }
 

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "residns/wire/name.hpp"
@@ -19,9 +21,7 @@ struct source_location {
     std::size_t line = 0;
 
     // "file:line", or just "file" when line is 0.
-    std::string to_string() const {
-        return line == 0 ? file : file + ":" + std::to_string(line);
-    }
+    std::string to_string() const { return line == 0 ? file : file + ":" + std::to_string(line); }
     friend bool operator==(const source_location&, const source_location&) = default;
 };
 
@@ -37,6 +37,15 @@ struct source_error {
 
     std::string to_string() const { return where.to_string() + ": " + message; }
 };
+
+// A source_error (out of line: GCC 12 at -O3 reports braced std::string members in push_back
+// arguments as maybe-uninitialized).
+source_error make_source_error(std::string file, std::size_t line, std::string message);
+
+// The error for an exception that reached a reader's outer catch ("out of memory while
+// <doing>", or "internal error: ..."): readers report, they never throw.
+source_error error_from_exception(const std::exception& e, std::string file,
+                                  std::string_view doing);
 
 // One authoritative zone as read from a master file: its apex and every record in file order
 // ($INCLUDE and $GENERATE expanded, owners absolute, TTL and class resolved).
