@@ -399,6 +399,29 @@ struct local_data_builder {
         }
         build_tables();
         link_targets();
+        collect_top_labels();
+    }
+
+    // local_data::top_labels_ from every node's (lower-cased) name.
+    void collect_top_labels() {
+        for (const auto& n : d.nodes_) {
+            const std::uint8_t* name = d.names_.data() + n.key_offset;
+            std::size_t last = 0;
+            for (std::size_t pos = 0; pos < n.name_length && name[pos] != 0;
+                 pos += 1 + std::size_t{name[pos]}) {
+                last = pos;
+            }
+            if (name[last] == 0) {
+                d.any_top_label_ = true;
+                d.top_labels_.clear();
+                return;
+            }
+            std::string label(reinterpret_cast<const char*>(name + last + 1), name[last]);
+            if (std::find(d.top_labels_.begin(), d.top_labels_.end(), label) ==
+                d.top_labels_.end()) {
+                d.top_labels_.push_back(std::move(label));
+            }
+        }
     }
 };
 

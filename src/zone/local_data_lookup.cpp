@@ -292,10 +292,33 @@ private:
     }
 };
 
+bool local_data::may_be_local(std::span<const std::uint8_t> qname_wire) const {
+    if (any_top_label_) return true;
+    // The last label of the (valid, uncompressed) name.
+    std::size_t last = 0;
+    for (std::size_t pos = 0; pos < qname_wire.size() && qname_wire[pos] != 0;
+         pos += 1 + std::size_t{qname_wire[pos]}) {
+        last = pos;
+    }
+    if (qname_wire.empty() || qname_wire[last] == 0) return false;  // the root: not local
+    const std::size_t length = qname_wire[last];
+    if (last + 1 + length > qname_wire.size()) return false;
+    for (const auto& label : top_labels_) {
+        if (label.size() != length) continue;
+        bool equal = true;
+        for (std::size_t i = 0; i < length && equal; ++i)
+            equal =
+                wire::ascii_lower(qname_wire[last + 1 + i]) == static_cast<std::uint8_t>(label[i]);
+        if (equal) return true;
+    }
+    return false;
+}
+
 local_result local_data::lookup(std::span<const std::uint8_t> qname_wire, std::uint16_t qtype,
                                 std::uint16_t qclass) const {
     local_result r;
     if (qclass != wire::rr_class::in && qclass != wire::rr_class::any) return r;
+    if (!may_be_local(qname_wire)) return r;
     local_lookup(*this, qtype, r).run(qname_wire);
     return r;
 }

@@ -180,6 +180,14 @@ private:
     std::vector<std::uint32_t> node_slots_;
     std::vector<std::uint32_t> zone_slots_;
     std::uint64_t seed_ = 0;
+    // The last (top-level) labels of every local name, lower-cased: a name whose last label is
+    // none of them cannot be local, which lookup() finds without hashing (most queries of a
+    // resolver with a LAN zone are such names). Empty with `any_top_label_` when the root itself
+    // has local data.
+    std::vector<std::string> top_labels_;
+    bool any_top_label_ = false;
+
+    bool may_be_local(std::span<const std::uint8_t> qname_wire) const;
 };
 
 }  // namespace residns::zone
