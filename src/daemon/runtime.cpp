@@ -83,12 +83,14 @@ void runtime::start() {
         workers_.back()->set_local_data(local_.current());
     }
     log_upstreams();
+    // Every listener is bound. The metrics endpoint and the control socket exist before the first
+    // query is answered (they serve once run() runs control_io_).
+    listening_ = true;
+    start_control_plane();
     for (auto& w : workers_)
         w->start_thread();
     for (const auto& a : bind_to)
         spdlog::info("listening on {} (udp, tcp)", describe(a));
-    listening_ = true;
-    start_control_plane();
     spdlog::info("residns {} ready with {} worker(s)", RESIDNS_VERSION, threads);
 }
 
