@@ -3,8 +3,8 @@
 #pragma once
 
 #include "residns/cache/settings.hpp"
-#include "residns/control/settings.hpp"
 #include "residns/config/daemon_config.hpp"
+#include "residns/control/settings.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/upstream/settings.hpp"
 #include "residns/zone/settings.hpp"

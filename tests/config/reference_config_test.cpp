@@ -53,11 +53,12 @@ TEST(ReferenceConfig, LoadsAndHoldsExactlyTheDefaults) {
 
 TEST(ReferenceConfig, DocumentsEveryKey) {
     const auto text = reference_text();
-    for (const auto* key :
-         {"listen:", "threads:", "edns_buffer_size:", "tcp:", "idle_timeout:", "max_in_flight:",
-          "max_connections:", "upstreams:", "forward_zones:", "zone:", "forwarding:",
-          "try_timeout:", "total_timeout:", "down_interval:", "resolv_conf:", "log:", "level:",
-          "metrics:", "enabled:", "control:", "socket:"}) {
+    for (const auto* key : {"listen:",        "threads:",       "edns_buffer_size:", "tcp:",
+                            "idle_timeout:",  "max_in_flight:", "max_connections:",  "upstreams:",
+                            "forward_zones:", "zone:",          "forwarding:",       "try_timeout:",
+                            "total_timeout:", "down_interval:", "resolv_conf:",      "log:",
+                            "level:",         "metrics:",       "enabled:",          "control:",
+                            "socket:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
     for (const auto* key :

@@ -45,7 +45,7 @@ struct handler_counters {
     counter coalesce_full;  // SERVFAIL because a key or the coalescing table was at its bound
     // Answers handed to a transport by the header's 4-bit RCODE (the metrics' responses_total).
     std::array<counter, 16> responses_by_rcode;
-    counter any_minimal;    // ANY over UDP answered with the RFC 8482 HINFO, not forwarded
+    counter any_minimal;  // ANY over UDP answered with the RFC 8482 HINFO, not forwarded
 };
 
 struct transport_counters {
