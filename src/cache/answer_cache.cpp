@@ -14,6 +14,7 @@
 #include "answer_writer.hpp"
 #include "entry.hpp"
 #include "reader_slots.hpp"
+#include "residns/util/endian.hpp"
 #include "residns/wire/edns.hpp"
 #include "residns/wire/header.hpp"
 #include "shard.hpp"
@@ -113,6 +114,144 @@ insert_result answer_cache::insert(std::span<const std::uint8_t> upstream_packet
     }
     if (e != nullptr) detail::free_entry(e);
     return result;
+}
+
+insert_result answer_cache::insert_restored(std::span<const std::uint8_t> packet,
+                                            const wire::packet_index& index, const key& k,
+                                            time_point now, std::uint32_t age,
+                                            std::uint32_t max_lifetime, bool* stale) {
+    detail::admission admitted = detail::admit(packet, index, k, settings_, nullptr);
+    if (admitted.verdict != insert_result::stored) return admitted.verdict;
+    entry* e = admitted.e;
+    e->time_b = std::min(e->time_b, max_lifetime);
+    if (e->time_b == 0) {
+        detail::free_entry(e);
+        return insert_result::zero_ttl;
+    }
+    // Past its stale window already (64-bit: the sum must not wrap)?
+    if (age >= e->time_b &&
+        (!settings_.serve_stale || e->kind() == detail::entry_kind::servfail ||
+         std::uint64_t{age} >= std::uint64_t{e->time_b} + settings_.stale_max_age)) {
+        detail::free_entry(e);
+        return insert_result::expired;
+    }
+    const std::uint32_t now_s = detail::to_seconds(now);
+    e->time_a = now_s - age;  // modulo 2^32, as every time difference in the cache
+    const std::uint64_t hash = hasher_(k);
+    detail::shard& s = shard_for(hash);
+    insert_result result = insert_result::stored;
+    {
+        exclusive_lock lock(s, readers_.get(), detail::max_reader_slots);
+        if (s.find(hash, k) != no_slot) {
+            result = insert_result::kept_existing;
+        } else if (s.add(e, hash, now_s, settings_)) {
+            s.counters().inserts.add();
+            if (stale != nullptr) *stale = age >= e->time_b;
+            e = nullptr;
+        } else {
+            result = insert_result::too_large;
+        }
+    }
+    if (e != nullptr) detail::free_entry(e);
+    return result;
+}
+
+namespace {
+
+// The view of `e` at `now_s`; false when it is past its stale window. The caller holds the
+// shard (mutex or read side).
+bool make_view(const entry& e, std::uint32_t now_s, const settings& config, entry_view& v) {
+    const freshness f = detail::classify(e, now_s, config);
+    if (f == freshness::dead) return false;
+    v.qname = e.qname();
+    v.qtype = e.qtype;
+    v.qclass = e.qclass;
+    v.dnssec_ok = e.dnssec_ok();
+    v.checking_disabled = e.checking_disabled();
+    v.flags = static_cast<std::uint16_t>(e.bits() & detail::entry_bits::header_mask);
+    v.counts = e.counts;
+    v.records = e.records();
+    v.ttl_offsets = {e.tail(), 2 * e.record_count()};
+    std::uint32_t stored_at = e.time_a;
+    std::uint32_t lifetime = e.time_b;
+    if (e.failing()) {
+        // time_a is the expiry now. The lifetime was the smallest stored TTL of the answer and
+        // authority records (admission.cpp), which are still there.
+        const std::size_t n = std::size_t{e.counts[0]} + e.counts[1];
+        lifetime = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t ttl = util::load_u32(e.records().data() + e.ttl_offset(i));
+            lifetime = i == 0 ? ttl : std::min(lifetime, ttl);
+        }
+        stored_at = e.time_a - lifetime;
+    }
+    v.stored_at = stored_at;
+    v.lifetime = lifetime;
+    v.age = detail::elapsed(stored_at, now_s);
+    v.stale = f != freshness::fresh;
+    v.ttl_left = v.stale || v.age >= lifetime ? 0 : lifetime - v.age;
+    v.stale_for = v.stale ? detail::elapsed(stored_at + lifetime, now_s) : 0;
+    return true;
+}
+
+}  // namespace
+
+void answer_cache::for_each(time_point now,
+                            const std::function<void(const entry_view&)>& visit) const {
+    const std::uint32_t now_s = detail::to_seconds(now);
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        detail::shard& s = shards_[i];
+        // The mutex keeps writers out (they all take it); readers only set atomic bits.
+        std::lock_guard lock(s.mutex());
+        for (std::uint32_t slot = 0; slot < s.count(); ++slot) {
+            entry_view v;
+            if (make_view(*s.at(slot), now_s, settings_, v)) visit(v);
+        }
+    }
+}
+
+bool answer_cache::find(const key& k, time_point now,
+                        const std::function<void(const entry_view&)>& visit) const {
+    const std::uint64_t hash = hasher_(k);
+    detail::shard& s = shard_for(hash);
+    std::lock_guard lock(s.mutex());
+    const std::uint32_t slot = s.find(hash, k);
+    if (slot == no_slot) return false;
+    entry_view v;
+    if (!make_view(*s.at(slot), detail::to_seconds(now), settings_, v)) return false;
+    visit(v);
+    return true;
+}
+
+std::size_t write_entry_packet(const entry_view& e, std::uint32_t age, std::span<std::uint8_t> out,
+                               const std::uint32_t* fixed_ttl) {
+    const std::size_t question_end = wire::header::size + e.qname.size() + 4;
+    const std::size_t length = question_end + e.records.size();
+    if (out.size() < length || length > 0xFFFF) return 0;
+    wire::header h;
+    h.id = 0;
+    h.flags = static_cast<std::uint16_t>(e.flags | wire::header_flag::qr | wire::header_flag::rd |
+                                         wire::header_flag::ra);
+    h.qdcount = 1;
+    h.ancount = e.counts[0];
+    h.nscount = e.counts[1];
+    h.arcount = e.counts[2];
+    h.write(out.data());
+    std::uint8_t* p = out.data() + wire::header::size;
+    if (!e.qname.empty()) std::memcpy(p, e.qname.data(), e.qname.size());
+    p += e.qname.size();
+    util::store_u16(p, e.qtype);
+    util::store_u16(p + 2, e.qclass);
+    if (!e.records.empty())
+        std::memcpy(out.data() + question_end, e.records.data(), e.records.size());
+    for (std::size_t i = 0; i < e.record_count() && 2 * i + 1 < e.ttl_offsets.size(); ++i) {
+        const std::size_t at = e.ttl_offset(i);
+        if (at + 4 > e.records.size()) return 0;
+        std::uint8_t* ttl = out.data() + question_end + at;
+        const std::uint32_t stored = util::load_u32(ttl);
+        util::store_u32(ttl, fixed_ttl != nullptr ? *fixed_ttl : (stored > age ? stored - age : 0));
+    }
+    return length;
 }
 
 namespace detail {

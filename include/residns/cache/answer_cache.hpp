@@ -81,9 +81,11 @@
 // the whole key, never only the hash.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 
@@ -133,6 +135,7 @@ enum class insert_result : std::uint8_t {
     zero_ttl,          // lifetime 0
     out_of_bailiwick,  // every answer record was outside the bailiwick
     too_large,         // larger than a quarter of a shard, or not re-encodable
+    expired,           // insert_restored: already past its stale window
 };
 
 struct cache_stats {
@@ -145,6 +148,42 @@ struct cache_stats {
     std::uint64_t evictions = 0;  // removed to make room
     std::uint64_t expired = 0;    // removed because past their stale window (or lifetime)
 };
+
+// One entry as for_each and find see it: valid only during the visitor call (it points into the
+// entry, which the shard's lock keeps alive). Times are whole seconds of the caller's clock.
+struct entry_view {
+    std::span<const std::uint8_t> qname;  // lower-cased, wire form
+    std::uint16_t qtype = 0;
+    std::uint16_t qclass = 0;
+    bool dnssec_ok = false;
+    bool checking_disabled = false;
+    // The header flags a hit reproduces: RCODE (low four bits), AD and Z.
+    std::uint16_t flags = 0;
+    std::array<std::uint16_t, 3> counts{};  // answer, authority, additional
+    std::uint32_t stored_at = 0;
+    std::uint32_t lifetime = 0;
+    std::uint32_t age = 0;        // at `now`
+    std::uint32_t ttl_left = 0;   // lifetime - age, 0 once expired
+    bool stale = false;           // expired, kept for serve-stale
+    std::uint32_t stale_for = 0;  // seconds since it expired (when stale)
+    // The records exactly as stored (owner names may point into the question, which is at
+    // offset 12 of a packet), each TTL as stored, not aged; ttl_offset(i) is where record i's
+    // TTL is, relative to records.
+    std::span<const std::uint8_t> records;
+    std::span<const std::uint8_t> ttl_offsets;  // big-endian u16 per record
+
+    std::uint16_t rcode() const { return flags & 0x000F; }
+    std::size_t record_count() const { return std::size_t{counts[0]} + counts[1] + counts[2]; }
+    std::uint16_t ttl_offset(std::size_t i) const {
+        return static_cast<std::uint16_t>((ttl_offsets[2 * i] << 8) | ttl_offsets[2 * i + 1]);
+    }
+};
+
+// An upstream-like packet for `e` (ID 0, QR, RD, RA, its flags, its question and records) with
+// each TTL aged by `age` (floored at 0), or set to `fixed_ttl` when given: what wire::index_packet
+// and wire::decode_message read. Returns the length written, 0 when `out` is too small.
+std::size_t write_entry_packet(const entry_view& e, std::uint32_t age, std::span<std::uint8_t> out,
+                               const std::uint32_t* fixed_ttl = nullptr);
 
 namespace detail {
 class shard;
@@ -188,6 +227,31 @@ public:
     // index) that it allocates on a thread's first use. Takes no lock unless a writer is busy
     // in the same shard (see Locking).
     lookup_result lookup(const key& k, time_point now, const answer_target& target);
+
+    // Stores an entry read back from a snapshot (snapshot.hpp). `packet` is the entry's
+    // upstream-like packet (write_entry_packet) and `index` its index_packet result: it passes
+    // the same admission as insert() (no bailiwick: the entry passed it when first stored), so
+    // nothing in it is trusted. The entry is `age` seconds old at `now`: one past its lifetime
+    // is only a serve-stale candidate; one past its stale window is not stored (expired).
+    // `max_lifetime` caps the lifetime admission gives it. An existing entry for `k` is kept.
+    // When stored, `*stale` (if given) says whether it is past its lifetime.
+    insert_result insert_restored(std::span<const std::uint8_t> packet,
+                                  const wire::packet_index& index, const key& k, time_point now,
+                                  std::uint32_t age, std::uint32_t max_lifetime,
+                                  bool* stale = nullptr);
+
+    // Read-only iteration for the control channel and snapshots: calls `visit` with each entry
+    // that is fresh or servable stale at `now` (entries past their stale window are skipped).
+    // Takes each shard's mutex in turn (never two): writers of that shard wait, lookups do not
+    // (they read as the visitor does). `visit` must not call into the cache. Counts nothing
+    // and changes no entry.
+    void for_each(time_point now, const std::function<void(const entry_view&)>& visit) const;
+
+    // The entry for `k` at `now` (fresh or servable stale), passed to `visit`, for explain:
+    // without counting a hit or a miss and without taking the prefetch signal. False when
+    // there is none.
+    bool find(const key& k, time_point now,
+              const std::function<void(const entry_view&)>& visit) const;
 
     // Removal for the control channel; each returns how many entries went.
     std::size_t flush_all();

@@ -2,8 +2,10 @@
 // conf/residns.yaml. The config module fills it; tests build it with designated initializers.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace residns::cache {
 
@@ -30,6 +32,11 @@ struct settings {
     // Number of shards (a power of two; others are rounded up). 0 chooses from the number of
     // CPUs and max_bytes.
     std::size_t shards = 0;
+    // Warm restart (the daemon's job; the cache only reads and writes the bytes, snapshot.hpp):
+    // the file the cache is written to at shutdown and loaded from at start ("" = off), and how
+    // often it is also written while running (0 = only at shutdown).
+    std::string snapshot_file;
+    std::chrono::seconds snapshot_interval{0};
 
     friend bool operator==(const settings&, const settings&) = default;
 };
