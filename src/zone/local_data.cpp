@@ -28,7 +28,7 @@ const char* to_string(local_status s) {
 }
 
 std::uint16_t rrset_ref::type() const {
-    return data->rrsets_[index].type;
+    return cname_target != nullptr ? wire::rr_type::cname : data->rrsets_[index].type;
 }
 
 std::uint16_t rrset_ref::rr_class() const {
@@ -40,10 +40,11 @@ std::uint32_t rrset_ref::ttl() const {
 }
 
 std::size_t rrset_ref::size() const {
-    return data->rrsets_[index].record_count;
+    return cname_target != nullptr ? 1 : data->rrsets_[index].record_count;
 }
 
 std::span<const std::uint8_t> rrset_ref::rdata(std::size_t i) const {
+    if (cname_target != nullptr) return {cname_target, cname_target_length};
     const auto& rec = data->records_[data->rrsets_[index].first_record + i];
     return {data->rdata_.data() + rec.rdata_offset, rec.rdata_length};
 }

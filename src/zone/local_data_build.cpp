@@ -234,10 +234,6 @@ struct local_data_builder {
                                          : ", which is in no zone";
                     error(s.records.front()->where, std::move(message));
                 }
-                if (s.type == wire::rr_type::dname) {
-                    warn(s.records.front()->where,
-                         "DNAME is served as data only; names below it are not rewritten");
-                }
             }
         }
         if (!g.is_zone) return;

@@ -240,6 +240,10 @@ private:
                 referral(ce.cut);
                 return false;
             }
+            if (skip > 0) {
+                const std::uint32_t dname = d_.find_rrset(ce, wire::rr_type::dname);
+                if (dname != none) return substitute(current, skip, dname, hop, zone);
+            }
             if (skip == 0) {
                 at = encloser;
             } else if (ce.wildcard != none) {
@@ -281,6 +285,34 @@ private:
         }
         negative(local_status::nodata, r_.zone);
         return false;
+    }
+
+    // RFC 6672 2.2: `current` lies `skip` labels below the owner of DNAME RRset `dname`. The
+    // answer gets the DNAME and a CNAME from `current` to `current` with that owner replaced by
+    // the DNAME's target, which the chain then follows. A result longer than 255 octets
+    // (YXDOMAIN in RFC 6672) ends the chain after the DNAME.
+    bool substitute(std::span<const std::uint8_t> current, std::size_t skip, std::uint32_t dname,
+                    std::size_t hop, std::uint32_t zone) {
+        thread_local std::array<std::array<std::uint8_t, wire::max_name_length>, max_cname_hops>
+            scratch;
+        r_.zone = zone;
+        add_answer(stored(dname));
+        // The labels of `current` above the DNAME's owner, as asked (their case kept).
+        const std::size_t prefix = skip < name_.labels ? name_.label_at[skip] : name_.size - 1;
+        const std::span<const std::uint8_t> target = rrset_ref{stored(dname)}.rdata(0);
+        r_.status = local_status::answer;
+        if (prefix + target.size() > wire::max_name_length || hop >= scratch.size()) {
+            r_.chain_stopped = true;
+            return false;
+        }
+        std::uint8_t* out = scratch[hop].data();
+        std::memcpy(out, current.data(), prefix);
+        std::memcpy(out + prefix, target.data(), target.size());
+        rrset_ref cname = ref(dname, current, true);
+        cname.cname_target = out;
+        cname.cname_target_length = static_cast<std::uint8_t>(prefix + target.size());
+        add_answer(cname);
+        return true;
     }
 
     void referral(std::uint32_t cut) {

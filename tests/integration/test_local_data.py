@@ -401,6 +401,18 @@ def test_cname_chain_inside_the_zone_is_followed(served, transport):
     assert [s.ttl for s in r.answer] == [3600, 3600, 300]
 
 
+def test_dname_rewrites_names_below_its_owner_and_the_chain_is_followed(served):
+    r = ask(served.server, "www.olddept.local.test", "AAAA")
+
+    assert r.rcode() == dns.rcode.NOERROR and aa(r), r
+    assert [(s.name, s.rdtype) for s in r.answer] == [
+        (n("olddept.local.test."), dns.rdatatype.DNAME), (n("www.olddept.local.test."), CNAME),
+        (n("www.local.test."), CNAME), (n("web.local.test."), AAAA)], r
+    assert values(r.answer[1]) == {"www.local.test."}
+    assert r.answer[1].ttl == 1800  # the synthesised CNAME has the DNAME's TTL
+    assert values(r.answer[3]) == {"2001:db8::80"}
+
+
 def test_cname_asked_for_itself_is_not_followed(served):
     r = ask(served.server, "www.local.test", "CNAME")
 

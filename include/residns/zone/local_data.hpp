@@ -5,8 +5,10 @@
 // builds a new one and swaps the shared_ptr.
 //
 // lookup() answers one question the way an authoritative server does (RFC 1034 4.3.2, RFC 2308,
-// RFC 4592, as BIND 9 named does) without allocating: the result refers into the local_data and
-// into the qname passed in, so both must outlive it.
+// RFC 4592, RFC 6672 DNAME, as BIND 9 named does) without allocating: the result refers into the
+// local_data, into the qname passed in, and (for names synthesised from a DNAME) into per-thread
+// scratch space, so the first two must outlive it and the thread must not look up again before
+// it is used.
 #pragma once
 
 #include <array>
@@ -41,6 +43,11 @@ struct rrset_ref {
     std::uint32_t index;  // the RRset within `data`
     std::uint8_t owner_length;
     bool synthesized;
+    // Set for the CNAME synthesised from the DNAME RRset `index` (RFC 6672 2.2): its owner is the
+    // name asked for, its one RDATA this target (in per-thread scratch space that stays valid
+    // until the thread's next lookup), its TTL the DNAME's.
+    const std::uint8_t* cname_target;
+    std::uint8_t cname_target_length;
 
     std::span<const std::uint8_t> owner() const { return {owner_wire, owner_length}; }
 
