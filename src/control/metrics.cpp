@@ -96,6 +96,11 @@ void add_worker(metrics_snapshot& s, const server::handler_counters& h,
     s.tcp_accepted += t.tcp_accepted.get();
     s.tcp_rejected += t.tcp_rejected.get();
     s.tcp_idle_closed += t.tcp_idle_closed.get();
+    s.refused_acl += t.refused_acl.get();
+    s.dropped_acl += t.dropped_acl.get();
+    s.rate_limited_truncated += t.rate_limited_truncated.get();
+    s.rate_limited_dropped += t.rate_limited_dropped.get();
+    s.any_minimal += h.any_minimal.get();
 }
 
 void add_upstreams(metrics_snapshot& s, const upstream::upstream_metrics& upstreams) {
@@ -222,6 +227,20 @@ std::string render_prometheus(const metrics_snapshot& s) {
     w.counter("residns_tcp_rejected_total", "TCP connections over the limit.", s.tcp_rejected);
     w.counter("residns_udp_errors_total", "UDP receive and send errors.",
               s.udp_receive_errors + s.udp_send_errors);
+    w.counter("residns_acl_refused_total",
+              "Queries from clients access_control does not allow, answered REFUSED.",
+              s.refused_acl);
+    w.counter("residns_acl_dropped_total",
+              "Queries (UDP) and connections (TCP) from clients access_control does not allow, "
+              "dropped.",
+              s.dropped_acl);
+    w.family("residns_rate_limited_total", "counter",
+             "UDP queries over their client prefix's rate, by what was sent.");
+    w.sample("residns_rate_limited_total", R"(action="truncated")", s.rate_limited_truncated);
+    w.sample("residns_rate_limited_total", R"(action="dropped")", s.rate_limited_dropped);
+    w.counter("residns_any_minimal_total",
+              "ANY queries over UDP answered with the RFC 8482 HINFO instead of forwarded.",
+              s.any_minimal);
     w.gauge("residns_workers", "Worker threads.", s.workers);
     return w.take();
 }
@@ -256,6 +275,11 @@ std::string render_stats(const metrics_snapshot& s) {
     line("truncated", s.truncated);
     line("tcp.accepted", s.tcp_accepted);
     line("tcp.rejected", s.tcp_rejected);
+    line("acl.refused", s.refused_acl);
+    line("acl.dropped", s.dropped_acl);
+    line("rate_limited.truncated", s.rate_limited_truncated);
+    line("rate_limited.dropped", s.rate_limited_dropped);
+    line("any.minimal", s.any_minimal);
     for (const auto& u : s.upstreams) {
         const std::string prefix = "upstream." + u.name + ".";
         line(prefix + "queries", u.queries);

@@ -47,9 +47,22 @@ std::size_t query_handler::answer_error(std::span<const std::uint8_t> query,
     return wire::write_error_response(query, view, code, settings_.edns_udp_size, out);
 }
 
+void query_handler::count_answer(std::span<const std::uint8_t> answer) {
+    counters_.answers.add();
+    if (answer.size() >= wire::header::size) counters_.responses_by_rcode[answer[3] & 0x0F].add();
+}
+
 handle_result query_handler::handle(std::span<const std::uint8_t> query, transport via,
                                     std::span<std::uint8_t> out, std::size_t& length,
                                     pending_query& pending) {
+    const handle_result result = handle_query(query, via, out, length, pending);
+    if (result == handle_result::answer) count_answer(out.first(length));
+    return result;
+}
+
+handle_result query_handler::handle_query(std::span<const std::uint8_t> query, transport via,
+                                          std::span<std::uint8_t> out, std::size_t& length,
+                                          pending_query& pending) {
     (via == transport::udp ? counters_.queries_udp : counters_.queries_tcp).add();
     length = 0;
     if (query.size() < wire::header::size) {
@@ -321,7 +334,7 @@ void query_handler::complete(const pending_query& pending, const upstream::forwa
     } else if ((out[2] & 0x02) != 0) {
         counters_.truncated.add();
     }
-    counters_.answers.add();
+    count_answer(out.first(length));
     reply(out.first(length));
 }
 
@@ -397,7 +410,7 @@ void query_handler::reply_servfail(const pending_query& pending, const reply_fn&
     counters_.servfail.add();
     const std::size_t length =
         answer_error(pending.head_bytes(), pending.view, wire::rcode::servfail, answer_buffer_);
-    counters_.answers.add();
+    count_answer(std::span<const std::uint8_t>(answer_buffer_).first(length));
     reply(std::span<const std::uint8_t>(answer_buffer_).first(length));
 }
 
@@ -452,7 +465,7 @@ void query_handler::answer_waiters(flight& done, const cache::key& k,
             continue;
         }
         if ((out[2] & 0x02) != 0) counters_.truncated.add();
-        counters_.answers.add();
+        count_answer(out.first(length));
         w.reply(out.first(length));
     }
 }
@@ -488,7 +501,7 @@ void query_handler::on_stale_timer(const cache::key& k, std::uint64_t serial) {
             continue;
         }
         --in_flight_;
-        counters_.answers.add();
+        count_answer(std::span<const std::uint8_t>(answer_buffer_).first(length));
         waiters[i].reply(std::span<const std::uint8_t>(answer_buffer_).first(length));
     }
     waiters.resize(kept);

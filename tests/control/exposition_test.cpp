@@ -27,6 +27,9 @@ metrics_snapshot sample() {
     s.local_answers = 2;
     s.malformed = 1;
     s.refused = 1;
+    s.refused_acl = 7;
+    s.rate_limited_truncated = 3;
+    s.rate_limited_dropped = 4;
     upstream_snapshot u{.name = "192.0.2.1:53", .queries = 6, .timeouts = 1};
     u.latency[0] = 1;   // <= 1 ms
     u.latency[3] = 2;   // <= 10 ms
@@ -60,6 +63,17 @@ TEST(Exposition, CountersHaveHelpTypeAndLabels) {
          {"residns_coalesced_total", "residns_stale_answers_total", "residns_prefetches_total"}) {
         EXPECT_THAT(text, HasSubstr(std::string("# TYPE ") + name + " counter\n" + name + " 0\n"));
     }
+}
+
+TEST(Exposition, PolicyCountersAreExported) {
+    const std::string text = render_prometheus(sample());
+    EXPECT_THAT(text, HasSubstr("# TYPE residns_acl_refused_total counter\n"
+                                "residns_acl_refused_total 7\n"));
+    EXPECT_THAT(text, HasSubstr("residns_acl_dropped_total 0\n"));
+    EXPECT_THAT(text, HasSubstr("residns_rate_limited_total{action=\"truncated\"} 3\n"
+                                "residns_rate_limited_total{action=\"dropped\"} 4\n"));
+    EXPECT_THAT(text, HasSubstr("residns_any_minimal_total 0\n"));
+    EXPECT_THAT(render_stats(sample()), HasSubstr("acl.refused 7\n"));
 }
 
 TEST(Exposition, UpstreamCountersAreLabelledByUpstreamAndReason) {

@@ -93,6 +93,8 @@ TEST_F(QueryHandlerLocalTest, MissingZoneNameIsNxdomainWithTheSoaNotForwarded) {
     EXPECT_EQ(v.index.authorities()[0].type, wire::rr_type::soa);
     EXPECT_EQ(v.index.authorities()[0].ttl, 300U);  // min(SOA TTL, MINIMUM)
     EXPECT_TRUE(forwarder_.requests.empty());
+    EXPECT_EQ(counters_.responses_by_rcode[3].get(), 1U);
+    EXPECT_EQ(counters_.answers.get(), 1U);
 }
 
 TEST_F(QueryHandlerLocalTest, TransparentNameAnswersItsOwnDataAndOtherNamesAreForwarded) {
@@ -152,6 +154,7 @@ TEST_F(QueryHandlerLocalTest, ChainWhoseTargetFailsUpstreamIsServfail) {
     EXPECT_EQ(v.index.hdr.rcode_low(), 2);
     EXPECT_EQ(v.index.hdr.id, 10);
     EXPECT_EQ(handler_.in_flight(), 0U);
+    EXPECT_EQ(counters_.responses_by_rcode[2].get(), 1U);
 }
 
 TEST_F(QueryHandlerLocalTest, WithoutLocalDataEverythingIsForwarded) {

@@ -58,6 +58,12 @@ struct metrics_snapshot {
     std::uint64_t tcp_accepted = 0;
     std::uint64_t tcp_rejected = 0;
     std::uint64_t tcp_idle_closed = 0;
+    // Policy (access control, rate limiting, RFC 8482 ANY).
+    std::uint64_t refused_acl = 0;
+    std::uint64_t dropped_acl = 0;
+    std::uint64_t rate_limited_truncated = 0;
+    std::uint64_t rate_limited_dropped = 0;
+    std::uint64_t any_minimal = 0;
     bool has_cache = false;
     cache::cache_stats cache;
     std::vector<upstream_snapshot> upstreams;

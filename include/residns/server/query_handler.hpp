@@ -151,6 +151,11 @@ private:
         std::size_t operator()(const cache::key& k) const { return (*hasher)(k); }
     };
 
+    handle_result handle_query(std::span<const std::uint8_t> query, transport via,
+                               std::span<std::uint8_t> out, std::size_t& length,
+                               pending_query& pending);
+    // Counts an answer handed to a transport: answers and responses_by_rcode.
+    void count_answer(std::span<const std::uint8_t> answer);
     void forward_uncached(const pending_query& pending, reply_fn reply);
     // RFC 8482 section 4.2: the answer to ANY over UDP, one synthesised HINFO "RFC8482" "".
     std::size_t answer_any_minimally(std::span<const std::uint8_t> query,
