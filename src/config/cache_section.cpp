@@ -1,4 +1,5 @@
-// Internal: the keys that become cache::settings (size bound, TTL clamps, serve-stale, prefetch).
+// Internal: the keys that become cache::settings (size bound, TTL clamps, serve-stale, prefetch,
+// the snapshot file for a warm restart).
 #include <array>
 
 #include "sections.hpp"
@@ -62,7 +63,25 @@ void read_prefetch(const field& value, reader& r, cache::settings& out) {
     read_bool(value, r, out.prefetch);
 }
 
-constexpr std::array<key_spec<cache::settings>, 8> cache_keys{{
+void read_snapshot_file(const field& value, reader& r, cache::settings& out) {
+    const auto text = read_scalar(value, r, "a file path such as /var/lib/residns/cache.snapshot");
+    if (!text) return;
+    // The daemon may chdir (daemonized) and restarts from anywhere: no relative paths.
+    if (!text->empty() && text->front() != '/') {
+        return r.error(value, cat({quoted(*text),
+                                   ": an absolute path such as /var/lib/residns/cache.snapshot "
+                                   "(or \"\" for none)"}));
+    }
+    out.snapshot_file = *text;
+}
+
+void read_snapshot_interval(const field& value, reader& r, cache::settings& out) {
+    std::uint32_t interval = 0;
+    read_seconds(value, r, seconds{0}, hours{24}, interval);
+    out.snapshot_interval = seconds{interval};
+}
+
+constexpr std::array<key_spec<cache::settings>, 10> cache_keys{{
     {"max_bytes", read_max_bytes},
     {"min_ttl", read_min_ttl},
     {"max_ttl", read_max_ttl},
@@ -71,6 +90,8 @@ constexpr std::array<key_spec<cache::settings>, 8> cache_keys{{
     {"serve_stale", read_serve_stale},
     {"stale_max_age", read_stale_max_age},
     {"prefetch", read_prefetch},
+    {"snapshot_file", read_snapshot_file},
+    {"snapshot_interval", read_snapshot_interval},
 }};
 
 }  // namespace

@@ -1,68 +1,67 @@
-// lookup_cache_view: explain's view of one cache entry through answer_cache::lookup with a
-// synthetic query, and the text form of an entry for `dump`.
+// answer_cache_view: explain's and dump's view of the cache through its read-only find and
+// for_each, and the text form of an entry for `dump`.
 #include "residns/control/cache_view.hpp"
 
-#include <algorithm>
-#include <array>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "residns/cache/key.hpp"
 #include "residns/wire/message.hpp"
-#include "residns/wire/message_builder.hpp"
 
 namespace residns::control {
+namespace {
 
-std::optional<cache_entry_info> lookup_cache_view::find(const wire::name& qname,
-                                                        std::uint16_t qtype, std::uint16_t qclass) {
-    std::array<std::uint8_t, 512> query{};
-    wire::message_builder b(query);
-    b.hdr().id = 0;
-    b.hdr().set_flag(wire::header_flag::rd, true);
-    if (!b.add_question(qname.wire(), qtype, qclass)) return std::nullopt;
-    const std::size_t length = b.finish();
-    const std::span<const std::uint8_t> packet(query.data(), length);
-    wire::query_view view;
-    if (wire::parse_query(packet, view) != wire::parse_error::none) return std::nullopt;
-    const cache::key k = cache::key::from_query(packet, view);
-    std::vector<std::uint8_t> out(65535);
-    cache::answer_target target{.query_packet = packet,
-                                .query = &view,
-                                .limit = 65535,
-                                .our_udp_size = 1232,
-                                .out = out,
-                                .allow_stale = false};
-    const auto now = now_();
-    auto found = cache_.lookup(k, now, target);
-    if (found.status == cache::lookup_status::miss) {
-        target.allow_stale = true;
-        found = cache_.lookup(k, now, target);
-    }
-    if (found.status == cache::lookup_status::miss) return std::nullopt;
-
-    wire::message m;
-    if (wire::decode_message(std::span<const std::uint8_t>(out.data(), found.length), m) !=
-        wire::parse_error::none) {
-        return std::nullopt;
-    }
+// Everything but the records, which only explain prints.
+cache_entry_info info_of(const cache::entry_view& e) {
     cache_entry_info info;
-    info.qname = qname;
-    info.qtype = qtype;
-    info.qclass = qclass;
-    info.rcode = wire::full_rcode(m);
-    info.stale = found.status == cache::lookup_status::stale_hit;
-    std::optional<std::uint32_t> smallest;
-    for (const auto* section : {&m.answers, &m.authorities, &m.additionals}) {
-        for (const auto& rr : *section) {
-            info.records.push_back(wire::record_to_text(rr));
-            if (section != &m.additionals) {
-                smallest = std::min(smallest.value_or(rr.ttl), rr.ttl);
-            }
-        }
-    }
-    info.ttl_left = info.stale ? 0 : smallest.value_or(0);
+    if (auto name = wire::name::from_wire(e.qname)) info.qname = std::move(*name);
+    info.qtype = e.qtype;
+    info.qclass = e.qclass;
+    info.dnssec_ok = e.dnssec_ok;
+    info.checking_disabled = e.checking_disabled;
+    info.rcode = e.rcode();
+    info.stale = e.stale;
+    info.age = e.age;
+    info.ttl_left = e.ttl_left;
+    if (e.stale) info.stale_for = e.stale_for;
     return info;
+}
+
+// The records as a client would get them now: TTLs aged, or the stale answer TTL.
+std::vector<std::string> records_of(const cache::entry_view& e, std::uint32_t stale_ttl) {
+    std::vector<std::uint8_t> packet(0x10000 + 512);
+    packet.resize(cache::write_entry_packet(e, e.age, packet, e.stale ? &stale_ttl : nullptr));
+    wire::message m;
+    std::vector<std::string> out;
+    if (packet.empty() || wire::decode_message(packet, m) != wire::parse_error::none) {
+        out.emplace_back("(records not readable)");
+        return out;
+    }
+    for (const auto* section : {&m.answers, &m.authorities, &m.additionals}) {
+        for (const auto& rr : *section)
+            out.push_back(wire::record_to_text(rr));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<cache_entry_info> answer_cache_view::find(const wire::name& qname,
+                                                        std::uint16_t qtype, std::uint16_t qclass) {
+    const cache::key k = cache::key::from_name(qname, qtype, qclass);
+    std::optional<cache_entry_info> found;
+    const std::uint32_t stale_ttl = cache_.config().stale_answer_ttl;
+    cache_.find(k, now_(), [&](const cache::entry_view& e) {
+        found = info_of(e);
+        found->records = records_of(e, stale_ttl);
+    });
+    return found;
+}
+
+bool answer_cache_view::for_each(const std::function<void(const cache_entry_info&)>& f) {
+    cache_.for_each(now_(), [&](const cache::entry_view& e) { f(info_of(e)); });
+    return true;
 }
 
 std::string dump_line(const cache_entry_info& e) {

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "logging.hpp"
+#include "residns/cache/snapshot.hpp"
 #include "residns/config/loader.hpp"
 #include "residns/control/explain.hpp"
 #include "residns/upstream/cares_forwarder.hpp"
@@ -22,6 +23,13 @@ std::string describe(const server::bound_address& a) {
     std::string address = a.address.to_string();
     if (a.address.is_v6()) address = "[" + address + "]";
     return address + ":" + std::to_string(a.port);
+}
+
+// Unix seconds: steady time does not survive a restart, a snapshot's age needs the wall clock.
+std::int64_t wall_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace
@@ -70,7 +78,7 @@ void runtime::start() {
         bind_to.push_back({server::parse_listen_address(listen.address), listen.port});
     }
     cache_ = std::make_unique<cache::answer_cache>(config_.cache);
-    cache_view_ = std::make_unique<control::lookup_cache_view>(*cache_);
+    cache_view_ = std::make_unique<control::answer_cache_view>(*cache_);
     flights_ = std::make_unique<server::flight_registry>();
     for (std::size_t i = 0; i < threads; ++i) {
         upstream_metrics_.push_back(std::make_unique<upstream::upstream_metrics>());
@@ -83,6 +91,7 @@ void runtime::start() {
         workers_.back()->set_local_data(local_.current());
     }
     log_upstreams();
+    load_cache_snapshot();
     // Every listener is bound. The metrics endpoint and the control socket exist before the first
     // query is answered (they serve once run() runs control_io_).
     listening_ = true;
@@ -97,6 +106,7 @@ void runtime::start() {
 int runtime::run() {
     wait_for_stop();
     wait_for_reload();
+    schedule_cache_snapshot();
     control_io_.run();
     spdlog::info("shutting down: finishing queries in flight");
     http_.reset();
@@ -106,6 +116,7 @@ int runtime::run() {
     for (auto& w : workers_)
         w->join();
     workers_.clear();
+    save_cache_snapshot();
     spdlog::info("stopped");
     return 0;
 }
@@ -115,6 +126,7 @@ void runtime::wait_for_stop() {
         if (error) return;
         spdlog::info("received signal {}", signal);
         reload_signals_.cancel();
+        snapshot_timer_.cancel();
         control_io_.stop();
     });
 }
@@ -210,6 +222,92 @@ void runtime::start_control_plane() {
             control_io_, config_.control.socket, static_cast<control::control_backend&>(*this));
         spdlog::info("control socket {}", config_.control.socket);
     }
+}
+
+// The upstream configuration a cache snapshot belongs to: the default upstreams and the forward
+// zones, in order. Stable across builds and runs (SipHash under a fixed key).
+std::uint64_t runtime::upstream_hash() const {
+    std::string text;
+    for (const auto& u : config_.upstream.upstreams) {
+        text += u.address;
+        text += ' ';
+        text += std::to_string(u.port);
+        text += '\n';
+    }
+    for (const auto& zone : config_.upstream.forward_zones) {
+        text += "zone ";
+        text += zone.zone;
+        text += '\n';
+        for (const auto& u : zone.upstreams) {
+            text += u.address;
+            text += ' ';
+            text += std::to_string(u.port);
+            text += '\n';
+        }
+    }
+    return cache::siphash13(cache::hash_secret{},
+                            {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+void runtime::load_cache_snapshot() {
+    const std::string& path = config_.cache.snapshot_file;
+    if (path.empty() || !cache_) return;
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::uint8_t> bytes;
+    // A snapshot is smaller than the cache it came from; twice the bound leaves room for a
+    // cache that was configured larger.
+    const std::size_t limit = std::max<std::size_t>(config_.cache.max_bytes, 1 << 20) * 2;
+    const std::string error = cache::read_snapshot_file(path, limit, bytes);
+    if (error == "no such file") {
+        spdlog::info("cache snapshot {}: none yet, starting with an empty cache", path);
+        return;
+    }
+    if (!error.empty()) {
+        spdlog::warn("cache snapshot {} ignored: {}", path, error);
+        return;
+    }
+    const cache::restore_result r = cache::restore_snapshot(
+        bytes, *cache_, std::chrono::steady_clock::now(), {upstream_hash(), wall_seconds()});
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    if (r.status == cache::snapshot_status::loaded || r.restored != 0) {
+        spdlog::info("restored {} entries ({} stale) from {} in {} ms", r.restored, r.stale, path,
+                     ms);
+    }
+    if (r.status != cache::snapshot_status::loaded) {
+        spdlog::warn("cache snapshot {} ignored{}: {}", path,
+                     r.restored != 0 ? " from the first bad entry on" : "", r.detail);
+    }
+}
+
+void runtime::save_cache_snapshot() {
+    const std::string& path = config_.cache.snapshot_file;
+    if (path.empty() || !cache_) return;
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t entries = 0;
+    const auto bytes =
+        cache::save_snapshot(*cache_, started, {upstream_hash(), wall_seconds()}, &entries);
+    const std::string error = cache::write_snapshot_file(path, bytes);
+    if (!error.empty()) {
+        spdlog::error("cache snapshot not written: {}", error);
+        return;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    spdlog::info("wrote {} cache entries ({} bytes) to {} in {} ms", entries, bytes.size(), path,
+                 ms);
+}
+
+void runtime::schedule_cache_snapshot() {
+    if (config_.cache.snapshot_file.empty() || config_.cache.snapshot_interval.count() == 0) return;
+    snapshot_timer_.expires_after(config_.cache.snapshot_interval);
+    snapshot_timer_.async_wait([this](const boost::system::error_code& error) {
+        if (error) return;
+        save_cache_snapshot();
+        schedule_cache_snapshot();
+    });
 }
 
 control::metrics_snapshot runtime::snapshot() const {

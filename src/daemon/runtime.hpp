@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "residns/cache/answer_cache.hpp"
 #include "residns/config/daemon_config.hpp"
@@ -47,6 +48,12 @@ private:
     void start_control_plane();
     control::metrics_snapshot snapshot() const;
     bool ready() const;
+    // Warm restart (cache.snapshot_file): load at start, before the workers answer; save at
+    // shutdown after they drained, and every cache.snapshot_interval on control_io_.
+    std::uint64_t upstream_hash() const;
+    void load_cache_snapshot();
+    void save_cache_snapshot();
+    void schedule_cache_snapshot();
 
     // control::control_backend: the commands of residns-ctl, on the control thread.
     std::string stats() override;
@@ -67,7 +74,7 @@ private:
     // Shared by every worker; declared before them so that it outlives them. Kept across reloads.
     std::unique_ptr<cache::answer_cache> cache_;
     std::unique_ptr<server::flight_registry> flights_;
-    std::unique_ptr<control::lookup_cache_view> cache_view_;
+    std::unique_ptr<control::answer_cache_view> cache_view_;
     // One per worker, outliving the workers' forwarders (a reload keeps the counts).
     std::vector<std::unique_ptr<upstream::upstream_metrics>> upstream_metrics_;
     std::vector<std::unique_ptr<server::worker>> workers_;
@@ -75,6 +82,7 @@ private:
     // On control_io_; declared after it so that they close before it goes.
     std::unique_ptr<control::http_server> http_;
     std::unique_ptr<control::control_server> control_;
+    boost::asio::steady_timer snapshot_timer_{control_io_};
 };
 
 }  // namespace residns::daemon

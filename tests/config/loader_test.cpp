@@ -81,6 +81,8 @@ TEST(ConfigLoader, DefaultsMatchTheDocumentedValues) {
     EXPECT_TRUE(config.cache.serve_stale);
     EXPECT_EQ(config.cache.stale_max_age, 86400U);
     EXPECT_TRUE(config.cache.prefetch);
+    EXPECT_EQ(config.cache.snapshot_file, "");
+    EXPECT_EQ(config.cache.snapshot_interval, 0s);
 }
 
 TEST(ConfigLoader, CacheSectionIsParsed) {
@@ -95,6 +97,8 @@ cache:
   serve_stale: false
   stale_max_age: 2h
   prefetch: false
+  snapshot_file: /var/lib/residns/cache.snapshot
+  snapshot_interval: 10m
 )");
     cache::settings expected;
     expected.max_bytes = 512U * 1024;
@@ -105,6 +109,8 @@ cache:
     expected.serve_stale = false;
     expected.stale_max_age = 7200;
     expected.prefetch = false;
+    expected.snapshot_file = "/var/lib/residns/cache.snapshot";
+    expected.snapshot_interval = 600s;
     EXPECT_EQ(config.cache, expected);
     EXPECT_EQ(loaded("upstreams: []\ncache:\n  max_bytes: 1GiB\n").cache.max_bytes, 1ULL << 30);
     EXPECT_EQ(loaded("upstreams: []\ncache:\n  max_bytes: 65536\n").cache.max_bytes, 65536U);
@@ -124,6 +130,10 @@ TEST(ConfigLoader, CacheSectionRejectsBadValues) {
     EXPECT_THAT(error_of("cache:\n  min_ttl: 2h\n  max_ttl: 1h\n"),
                 HasSubstr("must not be larger than max_ttl"));
     EXPECT_THAT(error_of("cache:\n  sizes: 1\n"), HasSubstr("sizes"));
+    EXPECT_THAT(error_of("cache:\n  snapshot_file: cache.snapshot\n"),
+                HasSubstr("an absolute path"));
+    EXPECT_THAT(error_of("cache:\n  snapshot_interval: 2d\n"), HasSubstr("out of range"));
+    EXPECT_THAT(error_of("cache:\n  snapshot_interval: 1500ms\n"), HasSubstr("whole seconds"));
 }
 
 TEST(ConfigLoader, CommentOnlyFileGivesTheDefaults) {

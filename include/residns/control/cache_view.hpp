@@ -1,7 +1,8 @@
 // What the control channel needs from the answer cache, as an interface: find one entry (explain)
-// and list them all (dump). The daemon provides it; tests script it. lookup_cache_view is the
-// implementation on top of answer_cache's public lookup (no read-only iteration API exists yet,
-// so it cannot dump and does not know an entry's age or the upstream that filled it).
+// and list them all (dump). The daemon provides it; tests script it. answer_cache_view is the
+// implementation on top of answer_cache's read-only find and for_each: nothing it does counts a
+// hit or a miss or takes an entry's prefetch signal. The cache does not store which upstream
+// filled an entry, so `upstream` stays empty.
 //
 // Threading: called on the control thread only; the cache itself is thread-safe.
 #pragma once
@@ -44,21 +45,23 @@ public:
     virtual bool for_each(const std::function<void(const cache_entry_info&)>& f) = 0;
 };
 
-// find() through answer_cache::lookup with a synthetic query. Side effects of a lookup: it
-// counts a hit or a miss in the cache's stats and may take the entry's one prefetch signal.
-class lookup_cache_view final : public cache_view {
+// The real cache, at the daemon's steady clock.
+class answer_cache_view final : public cache_view {
 public:
     using clock_fn = cache::time_point (*)();
-    explicit lookup_cache_view(
-        cache::answer_cache& cache, clock_fn now = +[] { return std::chrono::steady_clock::now(); })
+    explicit answer_cache_view(
+        const cache::answer_cache& cache,
+        clock_fn now = +[] { return std::chrono::steady_clock::now(); })
         : cache_(cache), now_(now) {}
 
     std::optional<cache_entry_info> find(const wire::name& qname, std::uint16_t qtype,
                                          std::uint16_t qclass) override;
-    bool for_each(const std::function<void(const cache_entry_info&)>&) override { return false; }
+    // Records are left empty. `f` runs with one shard of the cache held (writers of that shard
+    // wait): it must be quick and must not call into the cache.
+    bool for_each(const std::function<void(const cache_entry_info&)>& f) override;
 
 private:
-    cache::answer_cache& cache_;
+    const cache::answer_cache& cache_;
     clock_fn now_;
 };
 
