@@ -170,7 +170,8 @@ std::vector<std::string> runtime::reload_configuration() {
     config::daemon_config fresh = std::move(*loaded.config);
     if (fresh.server != config_.server) {
         spdlog::warn(
-            "changes to listen, threads, edns_buffer_size or tcp take effect at the next restart");
+            "changes to listen, threads, edns_buffer_size, tcp, access_control or rate_limit take "
+            "effect at the next restart");
     }
     if (fresh.cache != config_.cache) {
         spdlog::warn("changes to cache take effect at the next restart (the cache is kept)");
