@@ -28,6 +28,7 @@
 #include "entry.hpp"
 #include "reader_slots.hpp"
 #include "residns/cache/key.hpp"
+#include "residns/util/relaxed_counter.hpp"
 
 namespace residns::cache::detail {
 
@@ -64,16 +65,7 @@ private:
 };
 
 // Relaxed counter written only under the exclusive lock: a plain load and store, no locked RMW.
-class counter {
-public:
-    void add(std::uint64_t n = 1) { value_.store(value_.load(relaxed) + n, relaxed); }
-    void set(std::uint64_t n) { value_.store(n, relaxed); }
-    std::uint64_t get() const { return value_.load(relaxed); }
-
-private:
-    static constexpr auto relaxed = std::memory_order_relaxed;
-    std::atomic<std::uint64_t> value_{0};
-};
+using counter = util::relaxed_counter;
 
 // What writers count; lookups count in their reader slots (reader_slots.hpp).
 struct shard_counters {

@@ -14,11 +14,7 @@ using test::has_problem;
 using test::lines_of;
 using test::read_text;
 using test::test_file;
-using test::zone_head;
-
-std::string zone(std::string_view body) {
-    return std::string(zone_head) + std::string(body);
-}
+using test::zone;
 
 TEST(ZoneFileChecks, NoSoaIsAnError) {
     auto result = read_text("$TTL 300\n@ NS ns\nns A 192.0.2.1\n");

@@ -18,11 +18,8 @@ using test::has_problem;
 using test::lines_of;
 using test::read_text;
 using test::test_file;
+using test::zone;
 using test::zone_head;
-
-std::string zone(std::string_view body) {
-    return std::string(zone_head) + std::string(body);
-}
 
 TEST(ZoneFile, ReadsAMinimalZone) {
     auto result = read_text(zone("www A 192.0.2.80\n"));

@@ -90,4 +90,9 @@ inline constexpr std::string_view zone_head =
     "ns A 192.0.2.1\n"
     "; end of head\n";
 
+// zone_head followed by `body`.
+inline std::string zone(std::string_view body) {
+    return std::string(zone_head) + std::string(body);
+}
+
 }  // namespace residns::zone::test

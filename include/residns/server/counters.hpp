@@ -4,22 +4,13 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstdint>
+
+#include "residns/util/relaxed_counter.hpp"
 
 namespace residns::server {
 
-class counter {
-public:
-    // Only the owning worker calls this.
-    void add(std::uint64_t n = 1) {
-        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-    }
-    std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
-
-private:
-    std::atomic<std::uint64_t> value_{0};
-};
+using counter = util::relaxed_counter;
 
 struct handler_counters {
     counter queries_udp;

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <string>
 
+#include "residns/util/relaxed_counter.hpp"
+
 namespace residns::upstream {
 
 struct forwarder_counters {
@@ -42,18 +44,7 @@ struct forwarder_counters {
     std::uint64_t pending_queries = 0;   // upstream queries c-ares still holds (incl. abandoned)
 };
 
-// A counter with one writing thread and any number of reading threads.
-class relaxed_counter {
-public:
-    // Only the owning worker calls this.
-    void add(std::uint64_t n = 1) {
-        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-    }
-    std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
-
-private:
-    std::atomic<std::uint64_t> value_{0};
-};
+using util::relaxed_counter;
 
 // Upstream latency (query sent to answer received) in fixed buckets, Prometheus style.
 class latency_histogram {
