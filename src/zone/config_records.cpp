@@ -91,7 +91,10 @@ config_records_result read_config_records(const std::vector<std::string>& entrie
     config_records_result result;
     try {
         for (std::size_t i = 0; i < entries.size(); ++i) {
-            const source_location where{"config records[" + std::to_string(i) + "]", 0};
+            const source_location where =
+                i < options.locations.size()
+                    ? options.locations[i]
+                    : source_location{"config records[" + std::to_string(i) + "]", 0};
             std::string error;
             auto rr = parse_entry(entries[i], options, error);
             if (!rr) {

@@ -2,8 +2,6 @@
 // last-good-content fallback per source on reload (local_loader.hpp).
 #include "residns/zone/local_loader.hpp"
 
-#include <cstdlib>
-#include <string_view>
 #include <utility>
 
 #include "residns/zone/config_records.hpp"
@@ -23,14 +21,6 @@ std::string zone_identity(const zone_file_settings& z) {
 
 std::string hosts_identity(const hosts_file_settings& h) {
     return "hosts " + h.file + " " + h.domain + " " + std::to_string(h.ttl);
-}
-
-// Config records are located by the config file's line, not "config records[i]".
-void relocate(source_location& where, const std::vector<config_record>& entries) {
-    constexpr std::string_view prefix = "config records[";
-    if (!where.file.starts_with(prefix)) return;
-    const std::size_t index = std::strtoul(where.file.c_str() + prefix.size(), nullptr, 10);
-    if (index < entries.size()) where = {entries[index].file, entries[index].line};
 }
 
 }  // namespace
@@ -99,17 +89,12 @@ load_outcome local_loader::read_all(const settings& config, bool keep_previous) 
 
     if (!config.records.empty()) {
         std::vector<std::string> texts;
-        texts.reserve(config.records.size());
-        for (const auto& r : config.records)
+        config_records_options options{.add_ptr = config.records_add_ptr};
+        for (const auto& r : config.records) {
             texts.push_back(r.text);
-        config_records_result read =
-            read_config_records(texts, {.add_ptr = config.records_add_ptr});
-        for (auto& r : read.records)
-            relocate(r.where, config.records);
-        for (auto* list : {&read.errors, &read.warnings}) {
-            for (auto& e : *list)
-                relocate(e.where, config.records);
+            options.locations.push_back({r.file, r.line});
         }
+        config_records_result read = read_config_records(texts, options);
         append(out.warnings, std::move(read.warnings));
         if (read.errors.empty()) {
             sources.local_records.insert(sources.local_records.end(), read.records.begin(),

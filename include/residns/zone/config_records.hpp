@@ -20,6 +20,8 @@ struct config_records_options {
     // Adds "<reverse name> PTR <owner>" for every A and AAAA (the first owner of an address
     // wins; an explicit PTR for the same reverse name wins over the automatic one).
     bool add_ptr = false;
+    // Where entry i was written (the config file and line); "config records[i]" without it.
+    std::vector<source_location> locations;
 };
 
 struct config_records_result {
