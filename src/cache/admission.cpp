@@ -166,7 +166,7 @@ admission admit(std::span<const std::uint8_t> packet, const wire::packet_index& 
                                    (k.checking_disabled() ? entry_bits::checking_disabled : 0) |
                                    (static_cast<unsigned>(kind) << entry_bits::kind_shift)),
         std::memory_order_relaxed);
-    e->extended_rcode = extended;
+    e->origin = 0;
     e->qname_length = static_cast<std::uint8_t>(k.qname().size());
     std::memcpy(e->qname_data(), k.qname().data(), k.qname().size());
     if (!region.empty()) std::memcpy(e->records_data(), region.data(), region.size());

@@ -77,10 +77,11 @@ detail::shard& answer_cache::shard_for(std::uint64_t hash) const {
 
 insert_result answer_cache::insert(std::span<const std::uint8_t> upstream_packet,
                                    const wire::packet_index& index, const key& k, time_point now,
-                                   const wire::name* bailiwick) {
+                                   const wire::name* bailiwick, std::uint8_t origin) {
     detail::admission admitted = detail::admit(upstream_packet, index, k, settings_, bailiwick);
     if (admitted.verdict != insert_result::stored) return admitted.verdict;
     entry* e = admitted.e;
+    e->origin = origin;
     const std::uint32_t now_s = detail::to_seconds(now);
     e->time_a = now_s;
     const std::uint64_t hash = hasher_(k);
@@ -170,6 +171,7 @@ bool make_view(const entry& e, std::uint32_t now_s, const settings& config, entr
     v.checking_disabled = e.checking_disabled();
     v.flags = static_cast<std::uint16_t>(e.bits() & detail::entry_bits::header_mask);
     v.counts = e.counts;
+    v.origin = e.origin;
     v.records = e.records();
     v.ttl_offsets = {e.tail(), 2 * e.record_count()};
     std::uint32_t stored_at = e.time_a;
@@ -288,7 +290,6 @@ probe_result probe(const shard& s, std::uint64_t hash, const key& k, std::uint32
     p.frame.records_end = question_end + e->records_length;
     p.frame.counts = e->counts;
     p.frame.word = e->bits();
-    p.frame.extended_rcode = e->extended_rcode;
     std::uint8_t* records;
     if (p.frame.records_end + opt_space <= limit) {
         records = target.out.data() + question_end;

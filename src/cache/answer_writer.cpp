@@ -56,8 +56,7 @@ std::size_t finish_answer(const hit_frame& frame, std::span<const std::uint8_t> 
         p[0] = 0;
         util::store_u16(p + 1, wire::rr_type::opt);
         util::store_u16(p + 3, our_udp_size);
-        util::store_u32(p + 5, (std::uint32_t{frame.extended_rcode} << 24) |
-                                   (query.edns.dnssec_ok() ? wire::edns_flag_do : 0u));
+        util::store_u32(p + 5, query.edns.dnssec_ok() ? wire::edns_flag_do : 0u);
         util::store_u16(p + 9, 0);
         end += wire::opt_record_size;
     }
@@ -84,8 +83,8 @@ std::size_t finish_truncated(const hit_frame& frame, std::span<std::uint8_t> scr
     if (wire::index_packet(scratch.first(frame.records_end), index) != wire::parse_error::none) {
         return 0;
     }
-    // The upstream's OPT was not stored; its extended RCODE bits were.
-    index.edns.extended_rcode = frame.extended_rcode;
+    // The upstream's OPT was not stored; admission stores only RCODEs whose extended bits are 0.
+    index.edns.extended_rcode = 0;
     return wire::write_relayed_response(scratch.first(frame.records_end), index, query_packet,
                                         query, limit, our_udp_size, out);
 }

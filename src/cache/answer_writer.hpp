@@ -18,7 +18,6 @@ namespace residns::cache::detail {
 struct hit_frame {
     std::array<std::uint16_t, 3> counts{};
     std::uint16_t word = 0;
-    std::uint8_t extended_rcode = 0;
     std::size_t records_end = 0;  // question end + stored records length
 };
 

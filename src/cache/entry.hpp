@@ -64,7 +64,9 @@ struct entry {
     std::uint16_t qtype;
     std::uint16_t qclass;
     std::atomic<std::uint16_t> word;  // entry_bits
-    std::uint8_t extended_rcode;
+    // Which upstream filled it: a caller-chosen tag (0: unknown), for the control channel only.
+    // (The byte once held the extended RCODE, which admission only lets through as 0.)
+    std::uint8_t origin;
     std::uint8_t qname_length;
 
     std::size_t record_count() const { return std::size_t{counts[0]} + counts[1] + counts[2]; }

@@ -33,8 +33,15 @@ void read_level(const field& value, reader& r, log_settings& out) {
     r.error(value, message);
 }
 
-constexpr std::array<key_spec<log_settings>, 1> log_keys{{
+void read_query_file(const field& value, reader& r, log_settings& out) {
+    const auto text = read_scalar(value, r, "a file path, or empty for standard error");
+    if (text) out.query_file = *text;
+}
+
+constexpr std::array<key_spec<log_settings>, 3> log_keys{{
     {"level", read_level},
+    {"queries", [](const field& v, reader& r, log_settings& out) { read_bool(v, r, out.queries); }},
+    {"query_file", read_query_file},
 }};
 
 }  // namespace

@@ -12,8 +12,8 @@
 namespace residns::control {
 namespace {
 
-// Everything but the records, which only explain prints.
-cache_entry_info info_of(const cache::entry_view& e) {
+// Everything but the records (which only explain prints) and the upstream.
+cache_entry_info basic_info_of(const cache::entry_view& e) {
     cache_entry_info info;
     if (auto name = wire::name::from_wire(e.qname)) info.qname = std::move(*name);
     info.qtype = e.qtype;
@@ -46,6 +46,12 @@ std::vector<std::string> records_of(const cache::entry_view& e, std::uint32_t st
 }
 
 }  // namespace
+
+cache_entry_info answer_cache_view::info_of(const cache::entry_view& e) const {
+    cache_entry_info info = basic_info_of(e);
+    if (origins_ != nullptr) info.upstream = std::string(origins_->name_of(e.origin));
+    return info;
+}
 
 std::optional<cache_entry_info> answer_cache_view::find(const wire::name& qname,
                                                         std::uint16_t qtype, std::uint16_t qclass) {

@@ -212,6 +212,8 @@ std::string render_prometheus(const metrics_snapshot& s) {
     w.counter("residns_malformed_total", "Queries too short to answer or answered FORMERR.",
               s.malformed);
     w.counter("residns_refused_total", "Queries answered REFUSED.", s.refused);
+    w.counter("residns_query_log_dropped_total",
+              "Query log records dropped because the log writer was behind.", s.query_log_dropped);
     w.counter("residns_local_answers_total",
               "Queries answered from local data (zones, hosts files, config records).",
               s.local_answers);
@@ -273,6 +275,7 @@ std::string render_stats(const metrics_snapshot& s) {
     line("refused", s.refused);
     line("servfail", s.servfail);
     line("truncated", s.truncated);
+    line("query_log.dropped", s.query_log_dropped);
     line("tcp.accepted", s.tcp_accepted);
     line("tcp.rejected", s.tcp_rejected);
     line("acl.refused", s.refused_acl);

@@ -12,12 +12,15 @@
 #include "residns/cache/snapshot.hpp"
 #include "residns/config/loader.hpp"
 #include "residns/control/explain.hpp"
+#include "residns/control/reload_flush.hpp"
 #include "residns/upstream/cares_forwarder.hpp"
 
 namespace residns::daemon {
 namespace {
 
 constexpr std::chrono::milliseconds drain_deadline{2000};
+// Query log records each worker can hold before the writer thread takes them (~300 bytes each).
+constexpr std::size_t query_ring_size = 8192;
 
 std::string describe(const server::bound_address& a) {
     std::string address = a.address.to_string();
@@ -70,6 +73,15 @@ void runtime::log_upstreams() const {
     }
 }
 
+void runtime::tag_upstreams() {
+    for (const auto& u : config_.upstream.upstreams)
+        origins_.add(u);
+    for (const auto& zone : config_.upstream.forward_zones) {
+        for (const auto& u : zone.upstreams)
+            origins_.add(u);
+    }
+}
+
 void runtime::start() {
     std::size_t threads = config_.server.threads;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -78,7 +90,8 @@ void runtime::start() {
         bind_to.push_back({server::parse_listen_address(listen.address), listen.port});
     }
     cache_ = std::make_unique<cache::answer_cache>(config_.cache);
-    cache_view_ = std::make_unique<control::answer_cache_view>(*cache_);
+    tag_upstreams();
+    cache_view_ = std::make_unique<control::answer_cache_view>(*cache_, &origins_);
     flights_ = std::make_unique<server::flight_registry>();
     for (std::size_t i = 0; i < threads; ++i) {
         upstream_metrics_.push_back(std::make_unique<upstream::upstream_metrics>());
@@ -89,6 +102,18 @@ void runtime::start() {
         // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
         if (i == 0) bind_to = workers_.front()->bound();
         workers_.back()->set_local_data(local_.current());
+        workers_.back()->set_upstream_origins(&origins_);
+    }
+    if (config_.log.queries) {
+        std::vector<server::query_log_ring*> rings;
+        for (auto& w : workers_) {
+            query_rings_.push_back(std::make_unique<server::query_log_ring>(query_ring_size));
+            rings.push_back(query_rings_.back().get());
+            w->set_query_log(rings.back());
+        }
+        query_log_ = std::make_unique<query_log_writer>(std::move(rings), config_.log.query_file);
+        spdlog::info("query log to {}",
+                     config_.log.query_file.empty() ? "standard error" : config_.log.query_file);
     }
     log_upstreams();
     load_cache_snapshot();
@@ -116,6 +141,7 @@ int runtime::run() {
     for (auto& w : workers_)
         w->join();
     workers_.clear();
+    query_log_.reset();
     save_cache_snapshot();
     spdlog::info("stopped");
     return 0;
@@ -139,7 +165,7 @@ void runtime::wait_for_reload() {
     });
 }
 
-void runtime::reload_local_data() {
+bool runtime::reload_local_data() {
     const zone::load_outcome outcome = local_.reload(config_.local);
     for (const auto& w : outcome.warnings)
         spdlog::warn("{}", w.to_string());
@@ -149,10 +175,28 @@ void runtime::reload_local_data() {
         spdlog::error("local data: {} error(s); what failed keeps its previous data",
                       outcome.errors.size());
     }
-    if (!outcome.changed) return;
+    if (!outcome.changed) return false;
     for (auto& w : workers_)
         w->set_local_data(outcome.data);
     spdlog::info("local data: {} zone(s), {} record(s)", outcome.zones, outcome.records);
+    return true;
+}
+
+// Only what the reload made wrong goes (control/reload_flush.hpp); the rest of the cache stays.
+void runtime::flush_after_reload(const upstream::settings& before_upstream,
+                                 const zone::local_data* before_local, bool local_changed) {
+    if (!cache_) return;
+    const control::reload_flush plan = control::plan_reload_flush(
+        before_upstream, config_.upstream, before_local, local_.current().get(), local_changed);
+    std::size_t flushed = 0;
+    for (const auto& apex : plan.subtrees)
+        flushed += cache_->flush_subtree(apex);
+    for (const auto& name : plan.names)
+        flushed += cache_->flush_name(name);
+    if (!plan.empty()) {
+        spdlog::info("reload flushed {} cache entries under {} changed name(s)", flushed,
+                     plan.subtrees.size() + plan.names.size());
+    }
 }
 
 std::vector<std::string> runtime::reload_configuration() {
@@ -179,15 +223,30 @@ std::vector<std::string> runtime::reload_configuration() {
     if (fresh.metrics != config_.metrics || fresh.control != config_.control) {
         spdlog::warn("changes to metrics or control take effect at the next restart");
     }
-    if (fresh.log != config_.log) daemon::set_log_level(fresh.log.level);
+    if (fresh.log.level != config_.log.level) daemon::set_log_level(fresh.log.level);
+    if (fresh.log.queries != config_.log.queries) {
+        spdlog::warn("turning the query log on or off takes effect at the next restart");
+        fresh.log.queries = config_.log.queries;
+    }
+    if (query_log_) {
+        // Reopened even when unchanged: a reload after log rotation starts a new file.
+        const std::string error = query_log_->reopen(fresh.log.query_file);
+        if (!error.empty()) {
+            spdlog::error("query log: {}; still writing to the previous file", error);
+            fresh.log.query_file = config_.log.query_file;
+        }
+    }
     bool upstreams_changed = fresh.upstream != config_.upstream;
     fresh.server = config_.server;
     fresh.cache = config_.cache;
     fresh.metrics = config_.metrics;
     fresh.control = config_.control;
+    const upstream::settings before_upstream = config_.upstream;
+    const std::shared_ptr<const zone::local_data> before_local = local_.current();
     config_ = std::move(fresh);
-    reload_local_data();
+    const bool local_changed = reload_local_data();
     if (upstreams_changed) {
+        tag_upstreams();
         for (std::size_t i = 0; i < workers_.size(); ++i) {
             workers_[i]->replace_forwarder(
                 forwarder_factory_for(config_.upstream, upstream_metrics_[i].get()),
@@ -195,6 +254,7 @@ std::vector<std::string> runtime::reload_configuration() {
         }
         log_upstreams();
     }
+    flush_after_reload(before_upstream, before_local.get(), local_changed);
     spdlog::info("reload done");
     return {};
 }
@@ -318,6 +378,7 @@ control::metrics_snapshot runtime::snapshot() const {
         control::add_upstreams(s, *upstream_metrics_[i]);
     }
     if (cache_) control::set_cache(s, cache_->stats());
+    if (query_log_) s.query_log_dropped = query_log_->dropped();
     return s;
 }
 

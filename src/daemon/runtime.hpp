@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "query_log_writer.hpp"
 #include "residns/cache/answer_cache.hpp"
 #include "residns/config/daemon_config.hpp"
 #include "residns/control/cache_view.hpp"
@@ -42,7 +43,12 @@ private:
     // configuration on errors.
     std::vector<std::string> reload_configuration();
     void log_upstreams() const;
-    void reload_local_data();
+    // Gives every configured upstream a tag in origins_.
+    void tag_upstreams();
+    // True when the local data was replaced.
+    bool reload_local_data();
+    void flush_after_reload(const upstream::settings& before_upstream,
+                            const zone::local_data* before_local, bool local_changed);
     server::forwarder_factory forwarder_factory_for(const upstream::settings& settings,
                                                     upstream::upstream_metrics* metrics) const;
     void start_control_plane();
@@ -73,11 +79,16 @@ private:
     boost::asio::signal_set reload_signals_;
     // Shared by every worker; declared before them so that it outlives them. Kept across reloads.
     std::unique_ptr<cache::answer_cache> cache_;
+    // Names the upstream that filled each cache entry (dump, explain); grows at reloads.
+    server::upstream_origins origins_;
     std::unique_ptr<server::flight_registry> flights_;
     std::unique_ptr<control::answer_cache_view> cache_view_;
     // One per worker, outliving the workers' forwarders (a reload keeps the counts).
     std::vector<std::unique_ptr<upstream::upstream_metrics>> upstream_metrics_;
     std::vector<std::unique_ptr<server::worker>> workers_;
+    // The query log (log.queries): one ring per worker, and the thread that writes them.
+    std::vector<std::unique_ptr<server::query_log_ring>> query_rings_;
+    std::unique_ptr<query_log_writer> query_log_;
     bool listening_ = false;
     // On control_io_; declared after it so that they close before it goes.
     std::unique_ptr<control::http_server> http_;

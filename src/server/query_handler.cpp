@@ -78,6 +78,7 @@ handle_result query_handler::handle_query(std::span<const std::uint8_t> query, t
     wire::parse_error error = wire::parse_query(query, view);
     if (error != wire::parse_error::none) {
         counters_.formerr.add();
+        last_source_ = answer_source::error;
         length = wire::write_formerr_header_only(query, out);
         return length > 0 ? handle_result::answer : handle_result::drop;
     }
@@ -95,6 +96,8 @@ handle_result query_handler::handle_query(std::span<const std::uint8_t> query, t
         refusal = wire::rcode::refused;
     }
     if (refusal != wire::rcode::noerror) {
+        last_source_ =
+            refusal == wire::rcode::refused ? answer_source::policy : answer_source::error;
         length = answer_error(query, view, refusal, out);
         return length > 0 ? handle_result::answer : handle_result::drop;
     }
@@ -112,14 +115,20 @@ handle_result query_handler::handle_query(std::span<const std::uint8_t> query, t
     if (local_ != nullptr) {
         bool chase = false;
         length = answer_locally(query, view, limit, out, chase);
-        if (length > 0) return handle_result::answer;
+        if (length > 0) {
+            last_source_ = answer_source::local;
+            return handle_result::answer;
+        }
         if (chase) return keep_for_forwarding(true);
     }
     // RFC 8482: ANY over UDP is an amplification tool; answer it minimally, without asking
     // upstream. Over TCP (source address proven) it is forwarded; local data answered it above.
     if (via == transport::udp && view.question.qtype == wire::rr_type::any) {
         length = answer_any_minimally(query, view, out);
-        if (length > 0) return handle_result::answer;
+        if (length > 0) {
+            last_source_ = answer_source::policy;
+            return handle_result::answer;
+        }
     }
     if (cache_.cache != nullptr) {
         // The hot path: no heap allocation and no logging up to the return of a hit.
@@ -145,9 +154,9 @@ handle_result query_handler::handle_query(std::span<const std::uint8_t> query, t
             }
         }
         if (found.status != cache::lookup_status::miss) {
-            (found.status == cache::lookup_status::hit ? counters_.cache_hits
-                                                       : counters_.stale_answers)
-                .add();
+            const bool fresh = found.status == cache::lookup_status::hit;
+            (fresh ? counters_.cache_hits : counters_.stale_answers).add();
+            last_source_ = fresh ? answer_source::cache : answer_source::stale;
             if (found.prefetch_due) prefetch(k);
             length = found.length;
             return handle_result::answer;
@@ -166,6 +175,8 @@ handle_result query_handler::handle_query(std::span<const std::uint8_t> query, t
             failure = wire::rcode::servfail;
         }
         if (failure != wire::rcode::noerror) {
+            last_source_ =
+                failure == wire::rcode::refused ? answer_source::policy : answer_source::error;
             length = answer_error(query, view, failure, out);
             return length > 0 ? handle_result::answer : handle_result::drop;
         }
@@ -281,6 +292,7 @@ void query_handler::forward_chase(const pending_query& pending, reply_fn reply) 
             zone::write_chased_answer(again, client.head_bytes(), client.view, client.limit,
                                       settings_.edns_udp_size, answer, chase_buffer_);
         if (length == 0) return reply_servfail(client, reply);
+        last_source_ = answer_source::upstream;
         reply(std::span<const std::uint8_t>(chase_buffer_).first(length));
     });
 }
@@ -328,8 +340,10 @@ void query_handler::complete(const pending_query& pending, const upstream::forwa
             wire::write_relayed_response(result.answer, upstream_index_, pending.head_bytes(),
                                          pending.view, pending.limit, settings_.edns_udp_size, out);
     }
+    last_source_ = answer_source::upstream;
     if (length == 0) {
         counters_.servfail.add();
+        last_source_ = answer_source::error;
         length = answer_error(pending.head_bytes(), pending.view, wire::rcode::servfail, out);
     } else if ((out[2] & 0x02) != 0) {
         counters_.truncated.add();
@@ -401,13 +415,15 @@ std::size_t query_handler::cached_answer_for(const cache::key& k, const pending_
                                       .allow_stale = true};
     const auto found = cache_.cache->lookup(k, cache_.now(), target);
     if (found.status == cache::lookup_status::miss) return 0;
-    (found.status == cache::lookup_status::hit ? counters_.cache_hits : counters_.stale_answers)
-        .add();
+    const bool fresh = found.status == cache::lookup_status::hit;
+    (fresh ? counters_.cache_hits : counters_.stale_answers).add();
+    last_source_ = fresh ? answer_source::cache : answer_source::stale;
     return found.length;
 }
 
 void query_handler::reply_servfail(const pending_query& pending, const reply_fn& reply) {
     counters_.servfail.add();
+    last_source_ = answer_source::error;
     const std::size_t length =
         answer_error(pending.head_bytes(), pending.view, wire::rcode::servfail, answer_buffer_);
     count_answer(std::span<const std::uint8_t>(answer_buffer_).first(length));
@@ -426,7 +442,11 @@ void query_handler::on_upstream(const cache::key& k, std::uint64_t serial,
     // key finds the answer in the cache.
     if (result.status == upstream::forward_status::answered &&
         wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none) {
-        cache_.cache->insert(result.answer, upstream_index_, k, cache_.now(), bailiwick_for(k));
+        const std::uint8_t origin = cache_.origins != nullptr && result.upstream != nullptr
+                                        ? cache_.origins->tag_of(*result.upstream)
+                                        : 0;
+        cache_.cache->insert(result.answer, upstream_index_, k, cache_.now(), bailiwick_for(k),
+                             origin);
     } else if (result.status == upstream::forward_status::failed) {
         remember_failure(k);
     }
@@ -453,6 +473,7 @@ void query_handler::answer_waiters(flight& done, const cache::key& k,
         --in_flight_;
         std::size_t length = 0;
         if (answered) {
+            last_source_ = answer_source::upstream;
             length = wire::write_relayed_response(result.answer, upstream_index_,
                                                   w.pending.head_bytes(), w.pending.view,
                                                   w.pending.limit, settings_.edns_udp_size, out);

@@ -191,23 +191,37 @@ void tcp_session::on_query() {
         return;
     }
     pending_query pending;
+    const auto arrived = handler_.logging_queries() ? std::chrono::steady_clock::now()
+                                                    : std::chrono::steady_clock::time_point{};
     handle_result result = handler_.handle(query_, transport::tcp, answer_, length, pending);
     if (result == handle_result::answer) {
         queue_answer(std::span<const std::uint8_t>(answer_.data(), length));
+        log_answer(std::span<const std::uint8_t>(answer_.data(), length), arrived);
     } else if (result == handle_result::forward) {
         ++in_flight_;
         // The forwarder always completes, so holding the session here is bounded in time; it lets
         // a client that half-closed after sending still receive its answers.
-        handler_.forward(pending,
-                         [self = shared_from_this()](std::span<const std::uint8_t> answer) {
-                             --self->in_flight_;
-                             if (!self->closed_) self->queue_answer(answer);
-                             // A session paused at its in-flight bound reads again.
-                             if (!self->reading_ && !self->read_closed_) self->read_length();
-                             self->close_if_done();
-                         });
+        handler_.forward(
+            pending, [self = shared_from_this(), arrived](std::span<const std::uint8_t> answer) {
+                --self->in_flight_;
+                if (!self->closed_) self->queue_answer(answer);
+                self->log_answer(answer, arrived);
+                // A session paused at its in-flight bound reads again.
+                if (!self->reading_ && !self->read_closed_) self->read_length();
+                self->close_if_done();
+            });
     }
     read_length();
+}
+
+void tcp_session::log_answer(std::span<const std::uint8_t> answer,
+                             std::chrono::steady_clock::time_point arrived) {
+    if (!handler_.logging_queries()) return;
+    boost::system::error_code error;
+    const auto peer = socket_.remote_endpoint(error);
+    if (error) return;
+    handler_.log_answer(peer.data(), static_cast<socklen_t>(peer.size()), transport::tcp, answer,
+                        arrived);
 }
 
 void tcp_session::queue_answer(std::span<const std::uint8_t> answer) {

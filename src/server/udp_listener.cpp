@@ -186,6 +186,8 @@ void udp_listener::on_readable() {
         // One clock read per batch (vDSO, no syscall) is precise enough for per-second rates.
         const auto now = limiter_ != nullptr ? std::chrono::steady_clock::now()
                                              : policy::rate_limiter::time_point{};
+        const auto arrived = handler_.logging_queries() ? std::chrono::steady_clock::now()
+                                                        : std::chrono::steady_clock::time_point{};
         std::size_t reply_count = 0;
         for (int i = 0; i < received; ++i) {
             const msghdr& h = messages[static_cast<std::size_t>(i)].msg_hdr;
@@ -204,6 +206,11 @@ void udp_listener::on_readable() {
             if (!screen(query, from, now, out_[reply_count], length, result)) {
                 result =
                     handler_.handle(query, transport::udp, out_[reply_count], length, pending_);
+                if (result == handle_result::answer && handler_.logging_queries()) {
+                    handler_.log_answer(reinterpret_cast<const sockaddr*>(&from.address),
+                                        from.address_length, transport::udp,
+                                        {out_[reply_count].data(), length}, arrived);
+                }
             }
             if (result == handle_result::answer) {
                 reply_vectors[reply_count] = {out_[reply_count].data(), length};
@@ -219,9 +226,16 @@ void udp_listener::on_readable() {
                 }
                 ++reply_count;
             } else if (result == handle_result::forward) {
-                handler_.forward(pending_, [weak = weak_from_this(),
-                                            to = from](std::span<const std::uint8_t> answer) {
-                    if (auto self = weak.lock()) self->send_one(answer, to);
+                handler_.forward(pending_, [weak = weak_from_this(), to = from,
+                                            arrived](std::span<const std::uint8_t> answer) {
+                    auto self = weak.lock();
+                    if (!self) return;
+                    self->send_one(answer, to);
+                    if (self->handler_.logging_queries()) {
+                        self->handler_.log_answer(reinterpret_cast<const sockaddr*>(&to.address),
+                                                  to.address_length, transport::udp, answer,
+                                                  arrived);
+                    }
                 });
             }
         }

@@ -74,6 +74,13 @@ std::span<const std::uint8_t> local_data::zone_apex(std::uint32_t z) const {
     return owner_of(nodes_[zones_[z].apex_node]);
 }
 
+void local_data::for_each_transparent_name(
+    const std::function<void(std::span<const std::uint8_t>)>& visit) const {
+    for (const node& n : nodes_) {
+        if (n.group == zones_.size() && n.rrset_count != 0) visit(owner_of(n));
+    }
+}
+
 rrset_ref local_data::zone_soa(std::uint32_t z) const {
     const auto apex = zone_apex(z);
     return {this, apex.data(), zones_[z].soa_rrset, static_cast<std::uint8_t>(apex.size()), false};

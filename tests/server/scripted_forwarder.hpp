@@ -33,7 +33,7 @@ public:
 
     // Completes the request at `index` with `answer` (status answered) or a failure.
     void answer(std::size_t index, const std::vector<std::uint8_t>& answer) {
-        upstream::forward_result result{upstream::forward_status::answered, answer, nullptr};
+        upstream::forward_result result{upstream::forward_status::answered, answer, answered_by};
         requests.at(index).done(result);
     }
     void fail(std::size_t index) {
@@ -42,6 +42,8 @@ public:
     }
 
     std::vector<recorded_request> requests;
+    // Reported as the upstream of every answer (null: none).
+    const upstream::endpoint* answered_by = nullptr;
 };
 
 }  // namespace residns::server::testing

@@ -160,6 +160,7 @@ struct entry_view {
     // The header flags a hit reproduces: RCODE (low four bits), AD and Z.
     std::uint16_t flags = 0;
     std::array<std::uint16_t, 3> counts{};  // answer, authority, additional
+    std::uint8_t origin = 0;                // insert()'s tag: the upstream that filled it
     std::uint32_t stored_at = 0;
     std::uint32_t lifetime = 0;
     std::uint32_t age = 0;        // at `now`
@@ -215,9 +216,11 @@ public:
     // above). `index` must be index_packet's successful result for `upstream_packet`. With a
     // `bailiwick` (the forward zone the name was sent to), records whose owner is not at or below
     // it are dropped first.
+    // `origin` is the caller's tag for where the answer came from (0: unknown): entry_view shows
+    // it, nothing else reads it.
     insert_result insert(std::span<const std::uint8_t> upstream_packet,
                          const wire::packet_index& index, const key& k, time_point now,
-                         const wire::name* bailiwick = nullptr);
+                         const wire::name* bailiwick = nullptr, std::uint8_t origin = 0);
 
     // The hot path: writes the answer for `k` into target.out. `k` must be
     // key::from_query(target.query_packet, *target.query) (the stored records assume a question

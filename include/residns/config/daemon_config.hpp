@@ -15,6 +15,11 @@ namespace residns::config {
 struct log_settings {
     // One of: trace, debug, info, warn, error, critical, off (spdlog's level names).
     std::string level = "info";
+    // The query log: one line per answered query (client, name, type, RCODE, where the answer
+    // came from, latency), written by its own thread; off by default.
+    bool queries = false;
+    // Where the query log goes; empty: standard error, with the daemon's own log.
+    std::string query_file;
 
     friend bool operator==(const log_settings&, const log_settings&) = default;
 };

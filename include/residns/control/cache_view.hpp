@@ -1,8 +1,8 @@
 // What the control channel needs from the answer cache, as an interface: find one entry (explain)
 // and list them all (dump). The daemon provides it; tests script it. answer_cache_view is the
 // implementation on top of answer_cache's read-only find and for_each: nothing it does counts a
-// hit or a miss or takes an entry's prefetch signal. The cache does not store which upstream
-// filled an entry, so `upstream` stays empty.
+// hit or a miss or takes an entry's prefetch signal. The upstream that filled an entry comes from
+// its tag (server/upstream_origins.hpp); entries restored from a snapshot have none.
 //
 // Threading: called on the control thread only; the cache itself is thread-safe.
 #pragma once
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "residns/cache/answer_cache.hpp"
+#include "residns/server/upstream_origins.hpp"
 #include "residns/wire/name.hpp"
 
 namespace residns::control {
@@ -49,10 +50,11 @@ public:
 class answer_cache_view final : public cache_view {
 public:
     using clock_fn = cache::time_point (*)();
+    // `origins` names the upstream of each entry's tag (null: none named).
     explicit answer_cache_view(
-        const cache::answer_cache& cache,
+        const cache::answer_cache& cache, const server::upstream_origins* origins = nullptr,
         clock_fn now = +[] { return std::chrono::steady_clock::now(); })
-        : cache_(cache), now_(now) {}
+        : cache_(cache), origins_(origins), now_(now) {}
 
     std::optional<cache_entry_info> find(const wire::name& qname, std::uint16_t qtype,
                                          std::uint16_t qclass) override;
@@ -61,7 +63,10 @@ public:
     bool for_each(const std::function<void(const cache_entry_info&)>& f) override;
 
 private:
+    cache_entry_info info_of(const cache::entry_view& e) const;
+
     const cache::answer_cache& cache_;
+    const server::upstream_origins* origins_;
     clock_fn now_;
 };
 

@@ -53,6 +53,7 @@ struct metrics_snapshot {
     std::uint64_t servfail = 0;
     std::uint64_t forwarded = 0;
     std::uint64_t truncated = 0;
+    std::uint64_t query_log_dropped = 0;  // query log records dropped: the writer was behind
     std::uint64_t udp_receive_errors = 0;
     std::uint64_t udp_send_errors = 0;
     std::uint64_t tcp_accepted = 0;

@@ -40,6 +40,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <sys/socket.h>
 #include <unordered_map>
 #include <vector>
 
@@ -50,7 +51,9 @@
 #include "residns/cache/key.hpp"
 #include "residns/server/counters.hpp"
 #include "residns/server/flight_registry.hpp"
+#include "residns/server/query_log.hpp"
 #include "residns/server/settings.hpp"
+#include "residns/server/upstream_origins.hpp"
 #include "residns/upstream/forwarder.hpp"
 #include "residns/wire/edns.hpp"
 #include "residns/wire/name.hpp"
@@ -94,6 +97,8 @@ struct cache_options {
     std::size_t max_keys_in_flight = 10000;
     // Coalescing across workers (needs `io`); null: this worker coalesces only its own misses.
     flight_registry* registry = nullptr;
+    // Tags cache entries with the upstream that filled them (for dump and explain); null: no tag.
+    const upstream_origins* origins = nullptr;
     // The clock given to the cache; tests replace it.
     cache::time_point (*now)() = +[] { return std::chrono::steady_clock::now(); };
 };
@@ -127,11 +132,28 @@ public:
     // keeps the snapshot it started with.
     void set_local_data(std::shared_ptr<const zone::local_data> data) { local_ = std::move(data); }
 
+    // The table of upstream tags for cache entries (null: untagged). Before the first query.
+    void set_origins(const upstream_origins* origins) { cache_.origins = origins; }
+
     // The forward zones (names), used as the bailiwick of answers for names under them.
     void set_forward_zones(const std::vector<upstream::forward_zone>& zones);
 
     // Keys with an upstream query in flight (coalescing table size).
     std::size_t keys_in_flight() const { return flights_.size(); }
+
+    // Where the answer last handed out came from: the answer handle() just returned, or the one
+    // a reply function is being called with (for the query log).
+    answer_source last_source() const { return last_source_; }
+
+    // The query log (query_log.hpp): this worker's ring, or null (off, the default). Set before
+    // the first query.
+    void set_query_log(query_log_ring* ring) { query_log_ = ring; }
+    bool logging_queries() const { return query_log_ != nullptr; }
+    // Records `answer` (just handed to `client`, of `client_length` bytes of sockaddr) with
+    // last_source(); the query arrived at `arrived`. Call only when logging_queries().
+    void log_answer(const sockaddr* client, socklen_t client_length, transport via,
+                    std::span<const std::uint8_t> answer,
+                    std::chrono::steady_clock::time_point arrived);
 
 private:
     struct waiter {
@@ -189,6 +211,8 @@ private:
     upstream::forwarder* forwarder_;
     handler_counters& counters_;
     std::size_t in_flight_ = 0;
+    answer_source last_source_ = answer_source::error;
+    query_log_ring* query_log_ = nullptr;
     wire::packet_index upstream_index_;
     std::vector<std::uint8_t> answer_buffer_;
     cache_options cache_;

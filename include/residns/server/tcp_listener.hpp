@@ -83,6 +83,9 @@ private:
     void read_body(std::size_t length);
     void on_query();
     void queue_answer(std::span<const std::uint8_t> answer);
+    // The query log's record of an answer (when the log is on).
+    void log_answer(std::span<const std::uint8_t> answer,
+                    std::chrono::steady_clock::time_point arrived);
     void write_next();
     void arm_idle_timer();
     void close_if_done();

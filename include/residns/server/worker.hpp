@@ -68,6 +68,11 @@ public:
     // Replaces the local data the worker answers from (start-up and reload); runs on the
     // worker's thread, before any query when called before start_thread().
     void set_local_data(std::shared_ptr<const zone::local_data> data);
+    // The table that tags cache entries with their upstream (outlives the worker). Call before
+    // start_thread().
+    void set_upstream_origins(const upstream_origins* origins) { handler_->set_origins(origins); }
+    // This worker's query log ring (outlives the worker), or null. Call before start_thread().
+    void set_query_log(query_log_ring* ring) { handler_->set_query_log(ring); }
 
     const handler_counters& counters() const { return handler_counters_; }
     const transport_counters& transport() const { return transport_counters_; }

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -128,6 +129,10 @@ public:
     std::span<const std::uint8_t> zone_apex(std::uint32_t z) const;
     rrset_ref zone_soa(std::uint32_t z) const;
     std::size_t node_count() const { return nodes_.size(); }
+    // Calls `visit` with each name outside every zone (hosts files, config records), as its
+    // source spelled it, in wire form. For the control plane (what a reload must flush).
+    void for_each_transparent_name(
+        const std::function<void(std::span<const std::uint8_t>)>& visit) const;
 
 private:
     friend struct rrset_ref;
