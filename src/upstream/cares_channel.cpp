@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "batched_udp.hpp"
 #include "residns/util/random.hpp"
 
 namespace residns::upstream::detail {
@@ -48,6 +49,7 @@ std::shared_ptr<cares_channel> cares_channel::create(boost::asio::io_context& io
         channel->channel_ = nullptr;
         throw std::runtime_error(std::string("ares_init_options: ") + ares_strerror(status));
     }
+    if (config.batching != nullptr) config.batching->install(channel->channel_);
     ares_addr_port_node server = config.server;
     server.next = nullptr;
     status = ares_set_servers_ports(channel->channel_, &server);

@@ -20,11 +20,15 @@
 
 namespace residns::upstream::detail {
 
+class batched_udp;
+
 struct channel_config {
     ares_addr_port_node server{};  // one upstream: family, address, UDP and TCP port
     std::chrono::milliseconds try_timeout{1000};
     std::uint16_t edns_udp_size = 1232;
     int receive_buffer_bytes = 1 << 20;
+    // Socket functions that batch UDP sends and receives; null: c-ares' own sockets.
+    batched_udp* batching = nullptr;
 };
 
 class cares_channel : public std::enable_shared_from_this<cares_channel> {

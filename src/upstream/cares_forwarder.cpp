@@ -23,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include "batched_udp.hpp"
 #include "cares_channel.hpp"
 #include "residns/upstream/name_limiter.hpp"
 #include "residns/upstream/upstream_health.hpp"
@@ -145,6 +146,8 @@ private:
     boost::asio::io_context& io_;
     settings settings_;
     cares_tuning tuning_;
+    // Shared by every channel of this worker; outlives them (they are destroyed in ~impl).
+    std::shared_ptr<detail::batched_udp> batching_;
     std::vector<upstream> upstreams_;  // fixed after construction: pointers into it are kept
     std::vector<upstream_health> health_;
     std::vector<std::vector<std::size_t>> groups_;  // [0]: settings.upstreams; then one per zone
@@ -163,7 +166,12 @@ private:
 
 cares_forwarder::impl::impl(boost::asio::io_context& io, const settings& config,
                             const cares_tuning& tuning)
-    : io_(io), settings_(config), tuning_(tuning), names_(tuning.max_per_name), tick_(io) {
+    : io_(io),
+      settings_(config),
+      tuning_(tuning),
+      batching_(std::make_shared<detail::batched_udp>(io, tuning.receive_buffer_bytes)),
+      names_(tuning.max_per_name),
+      tick_(io) {
     tuning_.channels_per_upstream = std::max<std::uint32_t>(1, tuning_.channels_per_upstream);
     tuning_.queries_per_channel = std::max<std::uint32_t>(1, tuning_.queries_per_channel);
     settings_.edns_udp_size = std::clamp<std::uint16_t>(settings_.edns_udp_size, 512, 4096);
@@ -188,6 +196,7 @@ std::vector<std::size_t> cares_forwarder::impl::make_group(const std::vector<end
             u.channel_config.try_timeout = settings_.try_timeout;
             u.channel_config.edns_udp_size = settings_.edns_udp_size;
             u.channel_config.receive_buffer_bytes = tuning_.receive_buffer_bytes;
+            u.channel_config.batching = batching_.get();
             u.channels.resize(tuning_.channels_per_upstream);
             if (tuning_.metrics != nullptr) {
                 u.metrics = &tuning_.metrics->for_upstream(ep.address, ep.port);

@@ -65,7 +65,10 @@ private:
     void wait_readable();
     void on_readable();
     void capture_destination(const msghdr& received, peer& out) const;
+    // Queues a forwarded answer; flush_queued() sends the queue with one sendmmsg.
     void send_one(std::span<const std::uint8_t> answer, const peer& to);
+    void flush_queued();
+    void send_now(std::span<const std::uint8_t> answer, const peer& to);
     // The access list and rate limit for one datagram: true when they decided (`result` is
     // `answer` with the policy's answer in `out`, or `drop`), false when the handler should run.
     bool screen(std::span<const std::uint8_t> query, const peer& from,
@@ -87,6 +90,12 @@ private:
     std::array<control_buffer, batch_size> in_control_{};
     // Reused for every datagram: handle() fills what it needs, so no per-packet initialisation.
     pending_query pending_;
+    // Forwarded answers waiting for the posted flush.
+    std::array<std::array<std::uint8_t, receive_size>, batch_size> queued_out_{};
+    std::array<std::size_t, batch_size> queued_length_{};
+    std::array<peer, batch_size> queued_to_{};
+    std::size_t queued_ = 0;
+    bool flush_posted_ = false;
 };
 
 }  // namespace residns::server
