@@ -20,8 +20,17 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
       counters_(counters),
       answer_buffer_(65535),
       cache_(cache),
-      flights_(16, key_hash{&flight_hasher_}) {
+      flights_(16, key_hash{&flight_hasher_}),
+      rebinding_(config.policy.rebinding) {
     upstream_index_.records.reserve(64);
+    if (rebinding_.enabled()) {
+        screened_.resize(65535);
+        // Local data may hold private addresses: a name it covers is never filtered.
+        is_local_name_ = [this](const wire::name& owner) {
+            return local_ != nullptr &&
+                   local_->lookup(owner.wire(), wire::rr_type::a, wire::rr_class::in).is_local();
+        };
+    }
     if (cache_.registry != nullptr && cache_.io != nullptr) {
         member_.id = this;
         member_.deliver = [this](const cache::key& k, std::shared_ptr<const shared_result> result) {
@@ -314,7 +323,7 @@ void query_handler::forward_uncached(const pending_query& pending, reply_fn repl
     forwarder_->forward(
         request, [this, pending, reply = std::move(reply)](const upstream::forward_result& result) {
             --in_flight_;
-            complete(pending, result, reply);
+            complete(pending, screen(result), reply);
         });
 }
 
@@ -368,7 +377,7 @@ query_handler::flight& query_handler::start_flight(const cache::key& k) {
     };
     // The forwarder never calls back from inside forward(), so `f` is still valid on return.
     forwarder_->forward(request, [this, k, serial](const upstream::forward_result& result) {
-        on_upstream(k, serial, result);
+        on_upstream(k, serial, screen(result));
     });
     return f;
 }
@@ -404,6 +413,28 @@ std::size_t query_handler::cached_answer_for(const cache::key& k, const pending_
     (found.status == cache::lookup_status::hit ? counters_.cache_hits : counters_.stale_answers)
         .add();
     return found.length;
+}
+
+upstream::forward_result query_handler::screen(const upstream::forward_result& result) {
+    if (!rebinding_.enabled() || result.status != upstream::forward_status::answered) return result;
+    const policy::rebinding_result r = rebinding_.filter(result.answer, screened_, is_local_name_);
+    switch (r.outcome) {
+        case policy::rebinding_outcome::unchanged:
+            return result;
+        case policy::rebinding_outcome::filtered: {
+            counters_.rebinding_blocked.add(r.removed);
+            counters_.rebinding_answers.add();
+            upstream::forward_result filtered = result;
+            filtered.answer = std::span<const std::uint8_t>(screened_).first(r.length);
+            return filtered;
+        }
+        case policy::rebinding_outcome::malformed:
+            break;
+    }
+    upstream::forward_result failed = result;
+    failed.status = upstream::forward_status::failed;
+    failed.answer = {};
+    return failed;
 }
 
 void query_handler::reply_servfail(const pending_query& pending, const reply_fn& reply) {
