@@ -1,14 +1,19 @@
 """Spoofing defences seen from outside: residns's upstream queries leave from several source
 ports (a pool of c-ares channels), and a forged answer that carries the right ID and question but
-comes from another port or address is ignored: the client gets the real upstream's answer."""
+comes from another port or address is ignored: the client gets the real upstream's answer.
+Forwarding loops: an upstream (default or of a forward zone) that is residns itself is dropped
+with a warning; residns starts and uses the others."""
 
 import socket
 
 import dns.message
 import dns.rrset
 
+import dns.rcode
+
 import dnsclient
-from scripted_upstream import question_bytes
+import residns_daemon
+from scripted_upstream import free_port, question_bytes
 
 
 def test_upstream_queries_leave_from_several_source_ports(residns, upstream):
@@ -58,3 +63,25 @@ def test_forged_answer_from_another_port_or_address_is_ignored(residns, upstream
     again = dnsclient.udp(residns.server, name)
     assert dnsclient.rrset_texts(again) == {f"{name}. A 192.0.2.77"}
     assert len(upstream.queries_for(name)) == 1
+
+
+def test_upstreams_that_are_residns_itself_are_dropped_with_a_warning(residns_factory, upstream,
+                                                                      tmp_path):
+    upstream.answer("ok.example.com", "A", ["ok.example.com. 300 IN A 192.0.2.5"])
+    port = free_port()
+    own = f"127.0.0.1:{port}"
+    d = residns_factory(upstreams=[own, upstream], port=port,
+                        forward_zones=[{"zone": "corp.example", "upstreams": [own]}])
+    a = dnsclient.udp(d.server, "ok.example.com")
+    assert dnsclient.rrset_texts(a) == {"ok.example.com. A 192.0.2.5"}
+    # The forward zone has no upstream left: SERVFAIL at once, no query loops through us.
+    a = dnsclient.udp(d.server, "www.corp.example", timeout=4)
+    assert a.rcode() == dns.rcode.SERVFAIL
+    log = d.log_text()
+    assert f"upstreams: {own} is residns itself" in log, log
+    assert f"forward_zones corp.example. upstreams: {own} is residns itself" in log, log
+    assert d.alive()
+
+    checked = residns_daemon.run_residns("--check-config", "-c", str(d.config_path))
+    assert checked.returncode == 0, checked.stderr
+    assert "warning:" in checked.stderr and "would loop" in checked.stderr, checked.stderr
