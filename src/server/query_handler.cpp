@@ -20,17 +20,9 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
       counters_(counters),
       answer_buffer_(65535),
       cache_(cache),
-      flights_(16, key_hash{&flight_hasher_}),
-      rebinding_(config.policy.rebinding) {
+      flights_(16, key_hash{&flight_hasher_}) {
     upstream_index_.records.reserve(64);
-    if (rebinding_.enabled()) {
-        screened_.resize(65535);
-        // Local data may hold private addresses: a name it covers is never filtered.
-        is_local_name_ = [this](const wire::name& owner) {
-            return local_ != nullptr &&
-                   local_->lookup(owner.wire(), wire::rr_type::a, wire::rr_class::in).is_local();
-        };
-    }
+    set_rebinding(config.policy.rebinding);
     if (cache_.registry != nullptr && cache_.io != nullptr) {
         member_.id = this;
         member_.deliver = [this](const cache::key& k, std::shared_ptr<const shared_result> result) {
@@ -42,6 +34,17 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
 }
 
 query_handler::~query_handler() = default;
+
+void query_handler::set_rebinding(const policy::rebinding_settings& rebinding) {
+    rebinding_ = policy::rebinding_filter(rebinding);
+    if (!rebinding_.enabled()) return;
+    screened_.resize(65535);
+    // Local data may hold private addresses: a name it covers is never filtered.
+    is_local_name_ = [this](const wire::name& owner) {
+        return local_ != nullptr &&
+               local_->lookup(owner.wire(), wire::rr_type::a, wire::rr_class::in).is_local();
+    };
+}
 
 void query_handler::set_forward_zones(const std::vector<upstream::forward_zone>& zones) {
     forward_zones_.clear();

@@ -147,5 +147,15 @@ TEST_F(QueryHandlerRebindingTest, EveryAddressRemovedIsNodataNotServfail) {
     EXPECT_EQ(counters_.servfail.get(), 0U);
 }
 
+TEST_F(QueryHandlerRebindingTest, SetRebindingTurnsItOnForLaterAnswers) {
+    make_handler(true, false);
+    config_.policy.rebinding.enabled = true;
+    handler_->set_rebinding(config_.policy.rebinding);
+    ASSERT_FALSE(ask("later.example."));
+    forwarder_.answer(0, answer_with(forwarder_.requests[0], {{192, 168, 1, 1}, {192, 0, 2, 3}}));
+    ASSERT_EQ(answers_.size(), 1U);
+    EXPECT_EQ(addresses_of(answers_[0]), (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 3}}));
+}
+
 }  // namespace
 }  // namespace residns::server

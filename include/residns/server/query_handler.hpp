@@ -131,6 +131,10 @@ public:
     // keeps the snapshot it started with.
     void set_local_data(std::shared_ptr<const zone::local_data> data) { local_ = std::move(data); }
 
+    // Replaces the rebinding protection settings (the constructor takes them from
+    // settings.policy.rebinding); for a reload. Call on this worker's thread.
+    void set_rebinding(const policy::rebinding_settings& rebinding);
+
     // The forward zones (names), used as the bailiwick of answers for names under them.
     void set_forward_zones(const std::vector<upstream::forward_zone>& zones);
 
