@@ -1,6 +1,8 @@
 // Spoofing defences of the c-ares forwarder, end to end on loopback: answers from another address
 // or port are ignored, the cap on outstanding queries per question holds, and an upstream that
 // does not echo the 0x20 case gets queries without it (after failed tries, never relayed).
+#include <set>
+
 #include <boost/asio/ip/udp.hpp>
 
 #include "forwarder_fixture.hpp"
@@ -167,6 +169,29 @@ TEST_F(CaresForwarder, KeepsRandomizingCaseTowardsAnUpstreamThatEchoesIt) {
         ask_and_wait("echoechoecho" + std::to_string(i) + ".example.");
     EXPECT_EQ(forwarder_->counters().case_fallbacks, 0U);
     EXPECT_TRUE(has_letters_in_both_cases(server.queries().back().qname_text()));
+}
+
+TEST_F(CaresForwarder, RetiresChannelsByAgeSoThatSourcePortsChangeWhenQuiet) {
+    // Few queries (far below queries_per_channel), but channels older than channel_lifetime
+    // are replaced: the ports change over time even on a quiet resolver.
+    auto& server = add_server();
+    auto s = short_timeouts();
+    s.upstreams = {server.address()};
+    cares_tuning tuning;
+    tuning.channels_per_upstream = 1;
+    tuning.channel_lifetime = 100ms;
+    start(s, tuning);
+
+    std::set<std::uint16_t> ports;
+    for (int i = 0; i < 4; ++i) {
+        ask_and_wait("age" + std::to_string(i) + ".example.");
+        ports.insert(server.queries().back().source_port);
+        run_for(120ms);
+    }
+    EXPECT_EQ(ports.size(), 4U);
+    const auto c = forwarder_->counters();
+    EXPECT_EQ(c.channels_retired, 3U);
+    EXPECT_EQ(c.answered, 4U);
 }
 
 }  // namespace
