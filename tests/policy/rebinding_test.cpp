@@ -316,5 +316,64 @@ TEST(RebindingFilter, RecordsOfOtherClassesAndTypesAreNotTouched) {
     EXPECT_EQ(run(f, in).result.outcome, rebinding_outcome::unchanged);
 }
 
+TEST(RebindingFilter, MutatedAnswersNeverCrashAndFilteredOutputAlwaysParses) {
+    // A small in-test fuzz: byte flips, truncations and count changes of a real answer.
+    rebinding_filter f(on({"corp.example."}));
+    const auto base = answer("x.example.", wire::rr_type::a,
+                             {rr("x.example.", wire::rr_type::cname, "y.corp.example."),
+                              rr("y.corp.example.", wire::rr_type::a, "10.0.0.1"),
+                              rr("x.example.", wire::rr_type::a, "192.168.0.1"),
+                              rr("x.example.", wire::rr_type::aaaa, "fd00::1")},
+                             {}, {rr("ns.example.", wire::rr_type::a, "127.0.0.1")});
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+    const auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    std::vector<std::uint8_t> out(65535);
+    std::size_t filtered = 0;
+    for (int i = 0; i < 20000; ++i) {
+        auto in = base;
+        const int edits = 1 + static_cast<int>(next() % 4);
+        for (int e = 0; e < edits; ++e) {
+            const auto at = next() % in.size();
+            switch (next() % 3) {
+                case 0:
+                    in[at] = static_cast<std::uint8_t>(next());
+                    break;
+                case 1:
+                    in.resize(std::max<std::size_t>(at, 1));
+                    break;
+                default:
+                    in[at] ^= static_cast<std::uint8_t>(1U << (next() % 8));
+                    break;
+            }
+        }
+        const auto r = f.filter(in, out);
+        if (r.outcome != rebinding_outcome::filtered) continue;
+        ++filtered;
+        ASSERT_LE(r.length, out.size());
+        wire::message m;
+        ASSERT_EQ(wire::decode_message(std::span<const std::uint8_t>(out).first(r.length), m),
+                  wire::parse_error::none);
+        for (const auto* section : {&m.answers, &m.authorities, &m.additionals}) {
+            for (const auto& rec : *section) {
+                if (rec.type == wire::rr_type::a && rec.data.size() == 4 &&
+                    rec.rr_class == wire::rr_class::in) {
+                    EXPECT_TRUE(!f.is_private(client_address::v4(
+                                    (std::uint32_t{rec.data.bytes()[0]} << 24) |
+                                    (std::uint32_t{rec.data.bytes()[1]} << 16) |
+                                    (std::uint32_t{rec.data.bytes()[2]} << 8) |
+                                    rec.data.bytes()[3])) ||
+                                f.allowed(rec.owner));
+                }
+            }
+        }
+    }
+    EXPECT_GT(filtered, 100U);
+}
+
 }  // namespace
 }  // namespace residns::policy
