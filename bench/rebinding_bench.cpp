@@ -18,14 +18,14 @@ std::vector<std::uint8_t> answer_with(std::vector<std::array<std::uint8_t, 4>> a
     m.hdr.flags = 0x8180;
     const auto qname = wire::name::from_text("www.example.com.").value();
     m.questions.push_back({qname, wire::rr_type::a, wire::rr_class::in});
-    m.answers.push_back({qname, wire::rr_type::cname, wire::rr_class::in, 300,
-                         wire::rdata_from_text(wire::rr_type::cname, "edge.example.net.",
-                                               wire::name{})
-                             .value.value()});
+    m.answers.push_back(
+        {qname, wire::rr_type::cname, wire::rr_class::in, 300,
+         wire::rdata_from_text(wire::rr_type::cname, "edge.example.net.", wire::name{})
+             .value.value()});
     const auto target = wire::name::from_text("edge.example.net.").value();
     for (const auto& a : addresses)
-        m.answers.push_back({target, wire::rr_type::a, wire::rr_class::in, 300,
-                             wire::make_a_rdata(a)});
+        m.answers.push_back(
+            {target, wire::rr_type::a, wire::rr_class::in, 300, wire::make_a_rdata(a)});
     m.edns = wire::edns{};
     std::vector<std::uint8_t> out(4096);
     out.resize(wire::encode_message(m, out));

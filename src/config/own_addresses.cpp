@@ -112,9 +112,9 @@ std::vector<upstream::endpoint> without_own_addresses(
     return filter(std::move(upstreams), listen, &local_addresses);
 }
 
-std::vector<std::string> remove_forwarding_loops(
-    upstream::settings& upstreams, const std::vector<server::listen_address>& listen,
-    const std::vector<std::string>* local_addresses) {
+std::vector<std::string> remove_forwarding_loops(upstream::settings& upstreams,
+                                                 const std::vector<server::listen_address>& listen,
+                                                 const std::vector<std::string>* local_addresses) {
     std::vector<std::string> messages;
     // One getifaddrs for all the lists.
     std::vector<std::string> interfaces;

@@ -4,7 +4,6 @@
 #include <array>
 
 #include "residns/config/zone_name.hpp"
-
 #include "sections.hpp"
 #include "text.hpp"
 
@@ -103,20 +102,19 @@ void read_rebinding_enabled(const field& value, reader& r, policy::rebinding_set
 void read_allow_domains(const field& value, reader& r, policy::rebinding_settings& out) {
     std::vector<std::string> names;
     bool all_valid = true;
-    const bool is_list =
-        walk_list(value, r, true, "[corp.example, lan]", [&](const field& item) {
-            const auto text = read_scalar(item, r, "a domain name such as corp.example");
-            if (!text) {
-                all_valid = false;
-                return;
-            }
-            auto name = normalize_zone_name(*text);
-            if (!name) {
-                all_valid = false;
-                return r.error(item, name.error);
-            }
-            names.push_back(std::move(*name.value));
-        });
+    const bool is_list = walk_list(value, r, true, "[corp.example, lan]", [&](const field& item) {
+        const auto text = read_scalar(item, r, "a domain name such as corp.example");
+        if (!text) {
+            all_valid = false;
+            return;
+        }
+        auto name = normalize_zone_name(*text);
+        if (!name) {
+            all_valid = false;
+            return r.error(item, name.error);
+        }
+        names.push_back(std::move(*name.value));
+    });
     if (is_list && all_valid) out.allow_domains = std::move(names);
 }
 

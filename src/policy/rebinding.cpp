@@ -110,8 +110,8 @@ rebinding_result rebinding_filter::filter(std::span<const std::uint8_t> answer,
         return result;
     }
     std::vector<removed_rrset> removed;
-    for (auto section : {wire::section::answer, wire::section::authority,
-                         wire::section::additional}) {
+    for (auto section :
+         {wire::section::answer, wire::section::authority, wire::section::additional}) {
         auto& records = message_.section_records(section);
         std::erase_if(records, [&](const wire::record& rr) {
             if (!blocked(rr.owner, rr.type, rr.rr_class, rr.data.bytes(), also_allowed)) {
@@ -125,8 +125,8 @@ rebinding_result rebinding_filter::filter(std::span<const std::uint8_t> answer,
             return true;
         });
     }
-    for (auto section : {wire::section::answer, wire::section::authority,
-                         wire::section::additional}) {
+    for (auto section :
+         {wire::section::answer, wire::section::authority, wire::section::additional}) {
         std::erase_if(message_.section_records(section),
                       [&](const wire::record& rr) { return covers_removed(rr, removed); });
     }

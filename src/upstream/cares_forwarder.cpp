@@ -455,9 +455,10 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
         } else {
             if (upstreams_[a.upstream].case_state.on_match(a.randomized)) {
                 if (m != nullptr) m->case_randomization_off.store(false, std::memory_order_relaxed);
-                spdlog::info("upstream: {} port {} echoes the question's case again; 0x20 case "
-                             "randomization is back on towards it",
-                             from.address, from.port);
+                spdlog::info(
+                    "upstream: {} port {} echoes the question's case again; 0x20 case "
+                    "randomization is back on towards it",
+                    from.address, from.port);
             }
             const std::uint8_t rcode = answer_rcode(answer);
             if (rcode == rcode_servfail || rcode == rcode_refused) {
@@ -507,9 +508,10 @@ void cares_forwarder::impl::on_case_mismatch(const attempt& a, clock::time_point
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(tuning_.case_fallback_duration).count();
     if (change == case_fallback::change::probe_failed) {
-        spdlog::debug("upstream: {} port {} still does not echo the question's case; 0x20 stays "
-                      "off towards it for {} s",
-                      u.address.address, u.address.port, seconds);
+        spdlog::debug(
+            "upstream: {} port {} still does not echo the question's case; 0x20 stays "
+            "off towards it for {} s",
+            u.address.address, u.address.port, seconds);
         return;
     }
     ++counters_.case_fallbacks;
@@ -520,10 +522,11 @@ void cares_forwarder::impl::on_case_mismatch(const attempt& a, clock::time_point
     const bool warned = u.metrics != nullptr ? u.metrics->case_warned.exchange(true)
                                              : std::exchange(u.case_warned, true);
     if (!warned) {
-        spdlog::warn("upstream: {} port {} does not echo the question's case ({} answers in a "
-                     "row differed only in case, and were rejected); 0x20 case randomization "
-                     "is off towards it for {} s, then tried again",
-                     u.address.address, u.address.port, tuning_.case_mismatch_threshold, seconds);
+        spdlog::warn(
+            "upstream: {} port {} does not echo the question's case ({} answers in a "
+            "row differed only in case, and were rejected); 0x20 case randomization "
+            "is off towards it for {} s, then tried again",
+            u.address.address, u.address.port, tuning_.case_mismatch_threshold, seconds);
     } else {
         spdlog::debug("upstream: {} port {}: 0x20 case randomization off again for {} s",
                       u.address.address, u.address.port, seconds);

@@ -94,8 +94,8 @@ TEST(RemoveForwardingLoops, DefaultAndForwardZoneUpstreamsThatAreUsAreRemovedWit
     s.upstreams = {{"127.0.0.1", 53}, {"192.0.2.1", 53}};
     s.forward_zones = {{"corp.example.", {{"::1", 53}, {"10.0.0.53", 53}}},
                        {"lan.", {{"127.0.0.1", 53}}}};
-    const auto messages = remove_forwarding_loops(s, listens{{"127.0.0.1", 53}, {"::1", 53}},
-                                                  &no_interfaces);
+    const auto messages =
+        remove_forwarding_loops(s, listens{{"127.0.0.1", 53}, {"::1", 53}}, &no_interfaces);
     EXPECT_EQ(s.upstreams, (endpoints{{"192.0.2.1", 53}}));
     EXPECT_EQ(s.forward_zones[0].upstreams, (endpoints{{"10.0.0.53", 53}}));
     EXPECT_TRUE(s.forward_zones[1].upstreams.empty());

@@ -151,8 +151,8 @@ rebinding_protection:
 }
 
 TEST(PolicySection, RebindingProtectionErrorsNameTheirPlace) {
-    const auto name = only_error(
-        load("upstreams: []\nrebinding_protection:\n  allow_domains: [ok.example, \"bad..name\"]\n"));
+    const auto name = only_error(load(
+        "upstreams: []\nrebinding_protection:\n  allow_domains: [ok.example, \"bad..name\"]\n"));
     EXPECT_EQ(name.line, 3) << name.to_string();
     EXPECT_THAT(name.message, HasSubstr("rebinding_protection.allow_domains"));
     const auto prefix = only_error(

@@ -36,7 +36,8 @@ wire::name nm(const std::string& text) {
 record rr(const std::string& owner, std::uint16_t type, const std::string& rdata) {
     auto parsed = wire::rdata_from_text(type, rdata, wire::name{});
     EXPECT_TRUE(parsed.value) << rdata << ": " << parsed.error;
-    return record{.owner = nm(owner), .type = type, .ttl = 300, .data = parsed.value.value_or(wire::rdata{})};
+    return record{
+        .owner = nm(owner), .type = type, .ttl = 300, .data = parsed.value.value_or(wire::rdata{})};
 }
 
 // An upstream answer to `qname`/`qtype` with the given sections and an OPT record.
@@ -90,19 +91,40 @@ filtered run(rebinding_filter& f, const std::vector<std::uint8_t>& in,
 
 TEST(RebindingFilter, PrivateSetCoversEveryRangeAtItsEdges) {
     const rebinding_filter f(on());
-    for (const char* inside :
-         {"0.0.0.0", "0.255.255.255", "10.0.0.0", "10.255.255.255", "100.64.0.0",
-          "100.127.255.255", "127.0.0.1", "127.255.255.255", "169.254.0.0", "169.254.255.255",
-          "172.16.0.0", "172.31.255.255", "192.168.0.0", "192.168.255.255", "::", "::1", "fc00::",
-          "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe80::1", "febf::1", "fec0::1",
-          "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:192.168.1.1", "::ffff:0.0.0.0"}) {
+    for (const char* inside : {"0.0.0.0",
+                               "0.255.255.255",
+                               "10.0.0.0",
+                               "10.255.255.255",
+                               "100.64.0.0",
+                               "100.127.255.255",
+                               "127.0.0.1",
+                               "127.255.255.255",
+                               "169.254.0.0",
+                               "169.254.255.255",
+                               "172.16.0.0",
+                               "172.31.255.255",
+                               "192.168.0.0",
+                               "192.168.255.255",
+                               "::",
+                               "::1",
+                               "fc00::",
+                               "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                               "fe80::1",
+                               "febf::1",
+                               "fec0::1",
+                               "::ffff:127.0.0.1",
+                               "::ffff:10.1.2.3",
+                               "::ffff:192.168.1.1",
+                               "::ffff:0.0.0.0"}) {
         EXPECT_TRUE(f.is_private(addr(inside))) << inside;
     }
     for (const char* outside :
-         {"1.0.0.0", "9.255.255.255", "11.0.0.0", "100.63.255.255", "100.128.0.0", "126.255.255.255",
-          "128.0.0.0", "169.253.255.255", "169.255.0.0", "172.15.255.255", "172.32.0.0",
-          "192.167.255.255", "192.169.0.0", "8.8.8.8", "::2", "2001:db8::1", "fbff::1",
-          "fe00::1", "ff02::1", "::ffff:8.8.8.8", "2606:4700::1111"}) {
+         {"1.0.0.0",        "9.255.255.255",   "11.0.0.0",   "100.63.255.255",
+          "100.128.0.0",    "126.255.255.255", "128.0.0.0",  "169.253.255.255",
+          "169.255.0.0",    "172.15.255.255",  "172.32.0.0", "192.167.255.255",
+          "192.169.0.0",    "8.8.8.8",         "::2",        "2001:db8::1",
+          "fbff::1",        "fe00::1",         "ff02::1",    "::ffff:8.8.8.8",
+          "2606:4700::1111"}) {
         EXPECT_FALSE(f.is_private(addr(outside))) << outside;
     }
 }
@@ -225,7 +247,8 @@ TEST(RebindingFilter, AllowListIsCheckedAgainstEachRecordsOwner) {
 
 TEST(RebindingFilter, CallerHookAllowsLocalNames) {
     rebinding_filter f(on());
-    const auto in = answer("nas.home.", wire::rr_type::a, {rr("nas.home.", wire::rr_type::a, "192.168.1.5")});
+    const auto in =
+        answer("nas.home.", wire::rr_type::a, {rr("nas.home.", wire::rr_type::a, "192.168.1.5")});
     const rebinding_filter::allow_fn local = [](const wire::name& owner) {
         return owner.is_subdomain_of(nm("home."));
     };
@@ -235,10 +258,10 @@ TEST(RebindingFilter, CallerHookAllowsLocalNames) {
 
 TEST(RebindingFilter, AuthorityAndAdditionalAddressesAreFilteredToo) {
     rebinding_filter f(on());
-    const auto in =
-        answer("example.", wire::rr_type::ns, {rr("example.", wire::rr_type::ns, "ns1.example.")},
-               {}, {rr("ns1.example.", wire::rr_type::a, "10.9.9.9"),
-                    rr("ns1.example.", wire::rr_type::aaaa, "2001:db8::53")});
+    const auto in = answer("example.", wire::rr_type::ns,
+                           {rr("example.", wire::rr_type::ns, "ns1.example.")}, {},
+                           {rr("ns1.example.", wire::rr_type::a, "10.9.9.9"),
+                            rr("ns1.example.", wire::rr_type::aaaa, "2001:db8::53")});
     const auto r = run(f, in);
     ASSERT_EQ(r.result.outcome, rebinding_outcome::filtered);
     const auto m = decode(r.packet);
@@ -275,7 +298,8 @@ TEST(RebindingFilter, CustomPrivateSetReplacesTheDefault) {
 
 TEST(RebindingFilter, MalformedAnswerIsReportedNotRelayed) {
     rebinding_filter f(on());
-    auto in = answer("x.example.", wire::rr_type::a, {rr("x.example.", wire::rr_type::a, "10.0.0.1")});
+    auto in =
+        answer("x.example.", wire::rr_type::a, {rr("x.example.", wire::rr_type::a, "10.0.0.1")});
     in.resize(in.size() - 3);
     EXPECT_EQ(run(f, in).result.outcome, rebinding_outcome::malformed);
     const std::vector<std::uint8_t> tiny{1, 2, 3};
@@ -362,11 +386,11 @@ TEST(RebindingFilter, MutatedAnswersNeverCrashAndFilteredOutputAlwaysParses) {
             for (const auto& rec : *section) {
                 if (rec.type == wire::rr_type::a && rec.data.size() == 4 &&
                     rec.rr_class == wire::rr_class::in) {
-                    EXPECT_TRUE(!f.is_private(client_address::v4(
-                                    (std::uint32_t{rec.data.bytes()[0]} << 24) |
-                                    (std::uint32_t{rec.data.bytes()[1]} << 16) |
-                                    (std::uint32_t{rec.data.bytes()[2]} << 8) |
-                                    rec.data.bytes()[3])) ||
+                    EXPECT_TRUE(!f.is_private(
+                                    client_address::v4((std::uint32_t{rec.data.bytes()[0]} << 24) |
+                                                       (std::uint32_t{rec.data.bytes()[1]} << 16) |
+                                                       (std::uint32_t{rec.data.bytes()[2]} << 8) |
+                                                       rec.data.bytes()[3])) ||
                                 f.allowed(rec.owner));
                 }
             }

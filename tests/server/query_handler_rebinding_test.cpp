@@ -99,7 +99,8 @@ TEST_F(QueryHandlerRebindingTest, WithoutACachePrivateAddressesAreRemoved) {
     ASSERT_FALSE(ask("mixed.example."));
     forwarder_.answer(0, answer_with(forwarder_.requests[0], {{10, 0, 0, 1}, {192, 0, 2, 1}}));
     ASSERT_EQ(answers_.size(), 1U);
-    EXPECT_EQ(addresses_of(answers_[0]), (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 1}}));
+    EXPECT_EQ(addresses_of(answers_[0]),
+              (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 1}}));
     EXPECT_EQ(parse_answer(answers_[0]).index.hdr.id, 7);
     EXPECT_EQ(counters_.rebinding_blocked.get(), 1U);
     EXPECT_EQ(counters_.rebinding_answers.get(), 1U);
@@ -110,7 +111,8 @@ TEST_F(QueryHandlerRebindingTest, TheCacheHoldsTheFilteredAnswerAndHitsAreNotFil
     ASSERT_FALSE(ask("mixed.example."));
     forwarder_.answer(0, answer_with(forwarder_.requests[0], {{127, 0, 0, 1}, {192, 0, 2, 9}}));
     ASSERT_EQ(answers_.size(), 1U);
-    EXPECT_EQ(addresses_of(answers_[0]), (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 9}}));
+    EXPECT_EQ(addresses_of(answers_[0]),
+              (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 9}}));
     const auto hit = ask("mixed.example.");
     ASSERT_TRUE(hit);
     EXPECT_EQ(addresses_of(*hit), (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 9}}));
@@ -132,7 +134,8 @@ TEST_F(QueryHandlerRebindingTest, OffPassesEverything) {
     ASSERT_FALSE(ask("mixed.example."));
     forwarder_.answer(0, answer_with(forwarder_.requests[0], {{192, 168, 1, 1}}));
     ASSERT_EQ(answers_.size(), 1U);
-    EXPECT_EQ(addresses_of(answers_[0]), (std::vector<std::array<std::uint8_t, 4>>{{192, 168, 1, 1}}));
+    EXPECT_EQ(addresses_of(answers_[0]),
+              (std::vector<std::array<std::uint8_t, 4>>{{192, 168, 1, 1}}));
     EXPECT_EQ(counters_.rebinding_blocked.get(), 0U);
 }
 
@@ -154,7 +157,8 @@ TEST_F(QueryHandlerRebindingTest, SetRebindingTurnsItOnForLaterAnswers) {
     ASSERT_FALSE(ask("later.example."));
     forwarder_.answer(0, answer_with(forwarder_.requests[0], {{192, 168, 1, 1}, {192, 0, 2, 3}}));
     ASSERT_EQ(answers_.size(), 1U);
-    EXPECT_EQ(addresses_of(answers_[0]), (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 3}}));
+    EXPECT_EQ(addresses_of(answers_[0]),
+              (std::vector<std::array<std::uint8_t, 4>>{{192, 0, 2, 3}}));
 }
 
 }  // namespace

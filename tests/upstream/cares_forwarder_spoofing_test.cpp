@@ -36,7 +36,8 @@ std::vector<std::uint8_t> forged_answer(const received_query& query) {
     a[3] = 0x80;
     util::store_u16(a.data() + 6, 1);
     util::store_u16(a.data() + 10, 0);
-    const std::array<std::uint8_t, 16> rr{0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0x0E, 0x10, 0, 4, 6, 6, 6, 6};
+    const std::array<std::uint8_t, 16> rr{0xC0, 0x0C, 0, 1, 0, 1, 0, 0,
+                                          0x0E, 0x10, 0, 4, 6, 6, 6, 6};
     a.insert(a.end(), rr.begin(), rr.end());
     return a;
 }
@@ -60,7 +61,8 @@ TEST_F(CaresForwarder, IgnoresAnswersFromAnotherAddressOrPort) {
     const auto forged = forged_answer(query);
     const asio::ip::udp::endpoint target(asio::ip::make_address("127.0.0.1"), query.source_port);
     // The right address from another port, and the right port from another address.
-    asio::ip::udp::socket other_port(io_, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    asio::ip::udp::socket other_port(
+        io_, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     asio::ip::udp::socket other_address(
         io_, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.2"), server.port()));
     for (int i = 0; i < 3; ++i) {

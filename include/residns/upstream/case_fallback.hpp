@@ -33,8 +33,8 @@ public:
     // What on_case_mismatch() did, for counters and logs.
     enum class change : std::uint8_t {
         none,
-        turned_off,     // 0x20 was on and is now off
-        probe_failed,   // a probe after off_for mismatched again: off for another off_for
+        turned_off,    // 0x20 was on and is now off
+        probe_failed,  // a probe after off_for mismatched again: off for another off_for
     };
 
     explicit case_fallback(const config& c = {}) : config_(c) {}
