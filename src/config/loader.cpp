@@ -26,13 +26,14 @@ void into(const field& value, reader& r, daemon_config& config) {
 }
 
 // Every top-level key, in the order conf/residns.yaml documents them.
-constexpr std::array<key_spec<daemon_config>, 18> top_level_keys{{
+constexpr std::array<key_spec<daemon_config>, 19> top_level_keys{{
     {"listen", into<&daemon_config::server, detail::read_listen>},
     {"threads", into<&daemon_config::server, detail::read_threads>},
     {"edns_buffer_size", into<&daemon_config::server, detail::read_edns_buffer_size>},
     {"tcp", into<&daemon_config::server, detail::read_tcp>},
     {"access_control", into<&daemon_config::server, detail::read_access_control>},
     {"rate_limit", into<&daemon_config::server, detail::read_rate_limit>},
+    {"rebinding_protection", into<&daemon_config::server, detail::read_rebinding_protection>},
     {"upstreams", into<&daemon_config::upstream, detail::read_upstreams>},
     {"forward_zones", into<&daemon_config::upstream, detail::read_forward_zones>},
     {"forwarding", into<&daemon_config::upstream, detail::read_forwarding>},
@@ -153,6 +154,14 @@ load_result load(std::string_view yaml, std::string_view file_name) {
     }
 
     load_result result;
+    if (!r.has_errors()) {
+        // Configured upstreams (default and forward zones) that are residns itself: dropped
+        // with a warning, so a slip in the file does not stop the daemon (nor loop it).
+        for (auto& message : remove_forwarding_loops(config.upstream, config.server.listen)) {
+            result.warnings.push_back(config_error{
+                .file = config.source, .line = 0, .column = 0, .message = std::move(message)});
+        }
+    }
     if (seen.find("upstreams") == nullptr && !r.has_errors()) {
         fill_upstreams_from_resolv_conf(config, result.warnings);
     }

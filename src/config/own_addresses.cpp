@@ -112,6 +112,42 @@ std::vector<upstream::endpoint> without_own_addresses(
     return filter(std::move(upstreams), listen, &local_addresses);
 }
 
+std::vector<std::string> remove_forwarding_loops(upstream::settings& upstreams,
+                                                 const std::vector<server::listen_address>& listen,
+                                                 const std::vector<std::string>* local_addresses) {
+    std::vector<std::string> messages;
+    // One getifaddrs for all the lists.
+    std::vector<std::string> interfaces;
+    if (local_addresses == nullptr) {
+        interfaces = local_interface_addresses();
+        local_addresses = &interfaces;
+    }
+    const auto endpoint_text = [](const upstream::endpoint& e) {
+        const bool v6 = e.address.find(':') != std::string::npos;
+        return (v6 ? "[" + e.address + "]" : e.address) + ":" + std::to_string(e.port);
+    };
+    const auto check = [&](std::vector<upstream::endpoint>& list, const std::string& where) {
+        const auto kept = filter(list, listen, local_addresses);
+        if (kept.size() == list.size()) return;
+        for (const auto& e : list) {
+            if (std::find(kept.begin(), kept.end(), e) != kept.end()) continue;
+            messages.push_back(where + ": " + endpoint_text(e) +
+                               " is residns itself (one of its listen addresses); it is not "
+                               "used, since forwarding to it would loop");
+        }
+        list = kept;
+    };
+    check(upstreams.upstreams, "upstreams");
+    for (auto& zone : upstreams.forward_zones) {
+        check(zone.upstreams, "forward_zones " + zone.zone + " upstreams");
+        if (zone.upstreams.empty()) {
+            messages.push_back("forward_zones " + zone.zone +
+                               ": no upstream is left, so its names get SERVFAIL");
+        }
+    }
+    return messages;
+}
+
 std::vector<std::string> local_interface_addresses() {
     ifaddrs* list = nullptr;
     if (getifaddrs(&list) != 0) return {};

@@ -1,7 +1,9 @@
 // Internal: the keys that become policy::settings inside server::settings: `access_control`
-// (allow/deny prefix lists, refuse or drop) and `rate_limit` (per-prefix token buckets).
+// (allow/deny prefix lists, refuse or drop), `rate_limit` (per-prefix token buckets) and
+// `rebinding_protection` (private addresses removed from upstream answers).
 #include <array>
 
+#include "residns/config/zone_name.hpp"
 #include "sections.hpp"
 #include "text.hpp"
 
@@ -93,6 +95,39 @@ constexpr std::array<key_spec<policy::rate_limit_settings>, 7> rate_limit_keys{{
     {"table_size", read_table_size},
 }};
 
+void read_rebinding_enabled(const field& value, reader& r, policy::rebinding_settings& out) {
+    read_bool(value, r, out.enabled);
+}
+
+void read_allow_domains(const field& value, reader& r, policy::rebinding_settings& out) {
+    std::vector<std::string> names;
+    bool all_valid = true;
+    const bool is_list = walk_list(value, r, true, "[corp.example, lan]", [&](const field& item) {
+        const auto text = read_scalar(item, r, "a domain name such as corp.example");
+        if (!text) {
+            all_valid = false;
+            return;
+        }
+        auto name = normalize_zone_name(*text);
+        if (!name) {
+            all_valid = false;
+            return r.error(item, name.error);
+        }
+        names.push_back(std::move(*name.value));
+    });
+    if (is_list && all_valid) out.allow_domains = std::move(names);
+}
+
+void read_private_addresses(const field& value, reader& r, policy::rebinding_settings& out) {
+    read_prefixes(value, r, out.private_addresses);
+}
+
+constexpr std::array<key_spec<policy::rebinding_settings>, 3> rebinding_keys{{
+    {"enabled", read_rebinding_enabled},
+    {"allow_domains", read_allow_domains},
+    {"private_addresses", read_private_addresses},
+}};
+
 }  // namespace
 
 void read_access_control(const field& value, reader& r, server::settings& out) {
@@ -101,6 +136,10 @@ void read_access_control(const field& value, reader& r, server::settings& out) {
 
 void read_rate_limit(const field& value, reader& r, server::settings& out) {
     read_map(value, r, rate_limit_keys, out.policy.rate_limit);
+}
+
+void read_rebinding_protection(const field& value, reader& r, server::settings& out) {
+    read_map(value, r, rebinding_keys, out.policy.rebinding);
 }
 
 }  // namespace residns::config::detail

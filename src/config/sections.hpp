@@ -21,6 +21,7 @@ void read_tcp(const field& value, reader& r, server::settings& out);
 // policy_section.cpp
 void read_access_control(const field& value, reader& r, server::settings& out);
 void read_rate_limit(const field& value, reader& r, server::settings& out);
+void read_rebinding_protection(const field& value, reader& r, server::settings& out);
 
 // upstream_section.cpp
 void read_upstreams(const field& value, reader& r, upstream::settings& out);

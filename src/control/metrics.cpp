@@ -101,6 +101,8 @@ void add_worker(metrics_snapshot& s, const server::handler_counters& h,
     s.rate_limited_truncated += t.rate_limited_truncated.get();
     s.rate_limited_dropped += t.rate_limited_dropped.get();
     s.any_minimal += h.any_minimal.get();
+    s.rebinding_blocked += h.rebinding_blocked.get();
+    s.rebinding_answers += h.rebinding_answers.get();
 }
 
 void add_upstreams(metrics_snapshot& s, const upstream::upstream_metrics& upstreams) {
@@ -125,6 +127,8 @@ void add_upstreams(metrics_snapshot& s, const upstream::upstream_metrics& upstre
         ++u.workers;
         if (c.failing.load(std::memory_order_relaxed)) ++u.failing_workers;
         u.failing = u.failing_workers == u.workers;
+        u.case_fallbacks += c.case_fallbacks.get();
+        if (c.case_randomization_off.load(std::memory_order_relaxed)) ++u.case_off_workers;
     });
 }
 
@@ -186,6 +190,20 @@ std::string render_prometheus(const metrics_snapshot& s) {
         w.sample("residns_upstream_up", fmt::format(R"(upstream="{}")", escape_label(u.name)),
                  std::uint64_t{u.failing ? 0u : 1u});
     }
+    w.family("residns_upstream_case_fallbacks_total", "counter",
+             "Times DNS 0x20 case randomization was turned off towards an upstream that does not "
+             "echo the question's case.");
+    for (const auto& u : s.upstreams) {
+        w.sample("residns_upstream_case_fallbacks_total",
+                 fmt::format(R"(upstream="{}")", escape_label(u.name)), u.case_fallbacks);
+    }
+    w.family("residns_upstream_case_randomization_off", "gauge",
+             "Workers that currently query the upstream without 0x20 case randomization.");
+    for (const auto& u : s.upstreams) {
+        w.sample("residns_upstream_case_randomization_off",
+                 fmt::format(R"(upstream="{}")", escape_label(u.name)),
+                 std::uint64_t{u.case_off_workers});
+    }
     w.family("residns_upstream_latency_seconds", "histogram",
              "Time from sending a query upstream to its accepted answer.");
     for (const auto& u : s.upstreams) {
@@ -243,6 +261,13 @@ std::string render_prometheus(const metrics_snapshot& s) {
     w.counter("residns_any_minimal_total",
               "ANY queries over UDP answered with the RFC 8482 HINFO instead of forwarded.",
               s.any_minimal);
+    w.counter("residns_rebinding_blocked_total",
+              "A/AAAA records with private addresses removed from upstream answers "
+              "(rebinding_protection).",
+              s.rebinding_blocked);
+    w.counter("residns_rebinding_filtered_answers_total",
+              "Upstream answers that rebinding_protection removed records from.",
+              s.rebinding_answers);
     w.gauge("residns_workers", "Worker threads.", s.workers);
     return w.take();
 }
@@ -283,6 +308,8 @@ std::string render_stats(const metrics_snapshot& s) {
     line("rate_limited.truncated", s.rate_limited_truncated);
     line("rate_limited.dropped", s.rate_limited_dropped);
     line("any.minimal", s.any_minimal);
+    line("rebinding.blocked", s.rebinding_blocked);
+    line("rebinding.filtered_answers", s.rebinding_answers);
     for (const auto& u : s.upstreams) {
         const std::string prefix = "upstream." + u.name + ".";
         line(prefix + "queries", u.queries);
@@ -293,6 +320,8 @@ std::string render_stats(const metrics_snapshot& s) {
             count += b;
         line(prefix + "latency_avg_us", count == 0 ? 0 : u.latency_sum_us / count);
         line(prefix + "up", u.failing ? 0 : 1);
+        line(prefix + "case_fallbacks", u.case_fallbacks);
+        line(prefix + "case_randomization_off", u.case_off_workers);
     }
     return out;
 }

@@ -22,6 +22,7 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
       cache_(cache),
       flights_(16, key_hash{&flight_hasher_}) {
     upstream_index_.records.reserve(64);
+    set_rebinding(config.policy.rebinding);
     if (cache_.registry != nullptr && cache_.io != nullptr) {
         member_.id = this;
         member_.deliver = [this](const cache::key& k, std::shared_ptr<const shared_result> result) {
@@ -33,6 +34,17 @@ query_handler::query_handler(const settings& config, upstream::forwarder& forwar
 }
 
 query_handler::~query_handler() = default;
+
+void query_handler::set_rebinding(const policy::rebinding_settings& rebinding) {
+    rebinding_ = policy::rebinding_filter(rebinding);
+    if (!rebinding_.enabled()) return;
+    screened_.resize(65535);
+    // Local data may hold private addresses: a name it covers is never filtered.
+    is_local_name_ = [this](const wire::name& owner) {
+        return local_ != nullptr &&
+               local_->lookup(owner.wire(), wire::rr_type::a, wire::rr_class::in).is_local();
+    };
+}
 
 void query_handler::set_forward_zones(const std::vector<upstream::forward_zone>& zones) {
     forward_zones_.clear();
@@ -326,7 +338,7 @@ void query_handler::forward_uncached(const pending_query& pending, reply_fn repl
     forwarder_->forward(
         request, [this, pending, reply = std::move(reply)](const upstream::forward_result& result) {
             --in_flight_;
-            complete(pending, result, reply);
+            complete(pending, screen(result), reply);
         });
 }
 
@@ -382,7 +394,7 @@ query_handler::flight& query_handler::start_flight(const cache::key& k) {
     };
     // The forwarder never calls back from inside forward(), so `f` is still valid on return.
     forwarder_->forward(request, [this, k, serial](const upstream::forward_result& result) {
-        on_upstream(k, serial, result);
+        on_upstream(k, serial, screen(result));
     });
     return f;
 }
@@ -419,6 +431,28 @@ std::size_t query_handler::cached_answer_for(const cache::key& k, const pending_
     (fresh ? counters_.cache_hits : counters_.stale_answers).add();
     last_source_ = fresh ? answer_source::cache : answer_source::stale;
     return found.length;
+}
+
+upstream::forward_result query_handler::screen(const upstream::forward_result& result) {
+    if (!rebinding_.enabled() || result.status != upstream::forward_status::answered) return result;
+    const policy::rebinding_result r = rebinding_.filter(result.answer, screened_, is_local_name_);
+    switch (r.outcome) {
+        case policy::rebinding_outcome::unchanged:
+            return result;
+        case policy::rebinding_outcome::filtered: {
+            counters_.rebinding_blocked.add(r.removed);
+            counters_.rebinding_answers.add();
+            upstream::forward_result filtered = result;
+            filtered.answer = std::span<const std::uint8_t>(screened_).first(r.length);
+            return filtered;
+        }
+        case policy::rebinding_outcome::malformed:
+            break;
+    }
+    upstream::forward_result failed = result;
+    failed.status = upstream::forward_status::failed;
+    failed.answer = {};
+    return failed;
 }
 
 void query_handler::reply_servfail(const pending_query& pending, const reply_fn& reply) {

@@ -25,6 +25,7 @@
 
 #include "batched_udp.hpp"
 #include "cares_channel.hpp"
+#include "residns/upstream/case_fallback.hpp"
 #include "residns/upstream/name_limiter.hpp"
 #include "residns/upstream/upstream_health.hpp"
 #include "residns/upstream/upstream_query.hpp"
@@ -86,8 +87,12 @@ private:
         detail::cares_channel* channel = nullptr;
         std::size_t upstream = 0;
         request* req = nullptr;
+        // The request's name_limiter slot, once the request gave up on this attempt: the query
+        // is still outstanding upstream, so the slot is given back only when it ends.
+        std::string name_key;
         std::uint16_t id = 0;
         bool probe = false;
+        bool randomized = true;  // the name went with random case (0x20)
         clock::time_point sent_at{};
         std::size_t query_size = 0;
         std::array<std::uint8_t, max_upstream_query_size> query{};
@@ -125,6 +130,8 @@ private:
         std::size_t next_channel = 0;
         std::vector<std::shared_ptr<detail::cares_channel>> retired;  // waiting to drain
         upstream_counters* metrics = nullptr;  // tuning.metrics' entry, if any
+        case_fallback case_state;
+        bool case_warned = false;  // without metrics: the fallback warning was logged
     };
 
     std::vector<std::size_t> make_group(const std::vector<endpoint>& endpoints);
@@ -134,6 +141,7 @@ private:
     detail::cares_channel* channel_for(std::size_t upstream_index, clock::time_point now);
     static void on_cares_done(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
     void finish_try(attempt& a, int status, std::span<const std::uint8_t> answer);
+    void on_case_mismatch(const attempt& a, clock::time_point now);
     void mark_retired(std::size_t upstream_index, detail::cares_channel& channel);
     void post_destroy(std::size_t upstream_index, detail::cares_channel* channel);
     void destroy_if_idle(std::size_t upstream_index, detail::cares_channel* channel);
@@ -198,8 +206,11 @@ std::vector<std::size_t> cares_forwarder::impl::make_group(const std::vector<end
             u.channel_config.receive_buffer_bytes = tuning_.receive_buffer_bytes;
             u.channel_config.batching = batching_.get();
             u.channels.resize(tuning_.channels_per_upstream);
+            u.case_state = case_fallback({.threshold = tuning_.case_mismatch_threshold,
+                                          .off_for = tuning_.case_fallback_duration});
             if (tuning_.metrics != nullptr) {
                 u.metrics = &tuning_.metrics->for_upstream(ep.address, ep.port);
+                u.metrics->case_randomization_off.store(false, std::memory_order_relaxed);
             }
             upstreams_.push_back(std::move(u));
         }
@@ -329,7 +340,9 @@ bool cares_forwarder::impl::start_try(request& r, std::size_t upstream_index,
     a->req = &r;
     std::array<std::uint8_t, 255> qname{};
     std::copy_n(r.qname.begin(), r.qname_size, qname.begin());
-    randomize_case(std::span<std::uint8_t>(qname.data(), r.qname_size));
+    // r.qname is lower case: without 0x20 (an upstream that does not echo case) it goes so.
+    a->randomized = upstreams_[upstream_index].case_state.randomize(now);
+    if (a->randomized) randomize_case(std::span<std::uint8_t>(qname.data(), r.qname_size));
     query_spec spec;
     spec.qname = std::span<const std::uint8_t>(qname.data(), r.qname_size);
     spec.qtype = r.qtype;
@@ -407,6 +420,7 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
         r->current = nullptr;
     } else {
         --abandoned_;
+        if (!a.name_key.empty() && !shutting_down_) names_.release(a.name_key);
     }
     upstream_health& health = health_[a.upstream];
     if (shutting_down_) return;
@@ -436,8 +450,9 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
         const std::span<const std::uint8_t> query(a.query.data(), a.query_size);
         const answer_verdict verdict = check_answer(answer, query);
         if (verdict != answer_verdict::ok) {
-            if (verdict == answer_verdict::wrong_question) {
+            if (verdict == answer_verdict::wrong_case) {
                 ++counters_.case_mismatches;
+                on_case_mismatch(a, now);
             } else {
                 ++counters_.bad_answers;
             }
@@ -447,6 +462,13 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
             spdlog::debug("upstream: {} port {}: answer rejected ({})", from.address, from.port,
                           static_cast<int>(verdict));
         } else {
+            if (upstreams_[a.upstream].case_state.on_match(a.randomized)) {
+                if (m != nullptr) m->case_randomization_off.store(false, std::memory_order_relaxed);
+                spdlog::info(
+                    "upstream: {} port {} echoes the question's case again; 0x20 case "
+                    "randomization is back on towards it",
+                    from.address, from.port);
+            }
             const std::uint8_t rcode = answer_rcode(answer);
             if (rcode == rcode_servfail || rcode == rcode_refused) {
                 ++counters_.servfail_refused;
@@ -484,6 +506,40 @@ void cares_forwarder::impl::finish_try(attempt& a, int status,
         r->outcome = forward_status::answered;
     }
     post_step(*r);
+}
+
+// An answer that matched our question except for its case. Still a failed try (the caller
+// rejects it); here only the 0x20 fallback learns from it.
+void cares_forwarder::impl::on_case_mismatch(const attempt& a, clock::time_point now) {
+    upstream& u = upstreams_[a.upstream];
+    const auto change = u.case_state.on_case_mismatch(a.randomized, now);
+    if (change == case_fallback::change::none) return;
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(tuning_.case_fallback_duration).count();
+    if (change == case_fallback::change::probe_failed) {
+        spdlog::debug(
+            "upstream: {} port {} still does not echo the question's case; 0x20 stays "
+            "off towards it for {} s",
+            u.address.address, u.address.port, seconds);
+        return;
+    }
+    ++counters_.case_fallbacks;
+    if (u.metrics != nullptr) {
+        u.metrics->case_fallbacks.add();
+        u.metrics->case_randomization_off.store(true, std::memory_order_relaxed);
+    }
+    const bool warned = u.metrics != nullptr ? u.metrics->case_warned.exchange(true)
+                                             : std::exchange(u.case_warned, true);
+    if (!warned) {
+        spdlog::warn(
+            "upstream: {} port {} does not echo the question's case ({} answers in a "
+            "row differed only in case, and were rejected); 0x20 case randomization "
+            "is off towards it for {} s, then tried again",
+            u.address.address, u.address.port, tuning_.case_mismatch_threshold, seconds);
+    } else {
+        spdlog::debug("upstream: {} port {}: 0x20 case randomization off again for {} s",
+                      u.address.address, u.address.port, seconds);
+    }
 }
 
 void cares_forwarder::impl::mark_retired(std::size_t upstream_index,
@@ -594,6 +650,8 @@ void cares_forwarder::impl::on_tick() {
             if (r.step_posted) continue;
             if (r.current != nullptr) {
                 r.current->req = nullptr;
+                r.current->name_key = std::move(r.name_key);
+                r.name_key.clear();
                 r.current = nullptr;
                 ++abandoned_;
             }

@@ -130,7 +130,19 @@ answer_verdict check_answer(std::span<const std::uint8_t> answer,
     if (answer.size() < question_end) return answer_verdict::too_short;
     if (!std::equal(query.begin() + header_size, query.begin() + question_end,
                     answer.begin() + header_size)) {
-        return answer_verdict::wrong_question;
+        // Only the name's letters may differ in case; length octets are <= 63 so they are
+        // never letters, and type and class must be equal octet for octet.
+        const auto same_but_case = [](std::uint8_t a, std::uint8_t b) {
+            return a == b ||
+                   (is_lower(static_cast<std::uint8_t>(a | 0x20)) && (a | 0x20) == (b | 0x20));
+        };
+        const std::size_t name_end = question_end - 4;
+        const bool same_name = std::equal(query.begin() + header_size, query.begin() + name_end,
+                                          answer.begin() + header_size, same_but_case);
+        const bool same_type_class = std::equal(
+            query.begin() + name_end, query.begin() + question_end, answer.begin() + name_end);
+        return same_name && same_type_class ? answer_verdict::wrong_case
+                                            : answer_verdict::wrong_question;
     }
     return answer_verdict::ok;
 }

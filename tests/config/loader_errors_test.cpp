@@ -67,7 +67,7 @@ TEST(ConfigLoaderErrors, UnknownKeyListsTheAllowedKeys) {
                  "max_connections");
     expect_error("upstreams: []\nlocal_zones: {}\n", 2, 1,
                  "allowed keys here: listen, threads, edns_buffer_size, tcp, access_control, "
-                 "rate_limit, upstreams, "
+                 "rate_limit, rebinding_protection, upstreams, "
                  "forward_zones, forwarding, cache, zones, hosts_files, records, "
                  "records_add_ptr, resolv_conf, log, metrics, control");
 }

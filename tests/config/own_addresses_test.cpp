@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "residns/config/loader.hpp"
+
 namespace residns::config {
 namespace {
 
@@ -85,6 +87,59 @@ TEST(WithoutOwnAddresses, RealInterfacesAreUsedForAWildcardListen) {
         upstreams.push_back({address, 53});
     EXPECT_EQ(without_own_addresses(upstreams, listens{{"0.0.0.0", 53}}),
               (endpoints{{"192.0.2.200", 53}}));
+}
+
+TEST(RemoveForwardingLoops, DefaultAndForwardZoneUpstreamsThatAreUsAreRemovedWithAMessage) {
+    upstream::settings s;
+    s.upstreams = {{"127.0.0.1", 53}, {"192.0.2.1", 53}};
+    s.forward_zones = {{"corp.example.", {{"::1", 53}, {"10.0.0.53", 53}}},
+                       {"lan.", {{"127.0.0.1", 53}}}};
+    const auto messages =
+        remove_forwarding_loops(s, listens{{"127.0.0.1", 53}, {"::1", 53}}, &no_interfaces);
+    EXPECT_EQ(s.upstreams, (endpoints{{"192.0.2.1", 53}}));
+    EXPECT_EQ(s.forward_zones[0].upstreams, (endpoints{{"10.0.0.53", 53}}));
+    EXPECT_TRUE(s.forward_zones[1].upstreams.empty());
+    ASSERT_EQ(messages.size(), 4U);
+    EXPECT_NE(messages[0].find("upstreams: 127.0.0.1:53 is residns itself"), std::string::npos)
+        << messages[0];
+    EXPECT_NE(messages[1].find("forward_zones corp.example. upstreams: [::1]:53"),
+              std::string::npos)
+        << messages[1];
+    EXPECT_NE(messages[2].find("forward_zones lan. upstreams: 127.0.0.1:53"), std::string::npos);
+    EXPECT_NE(messages[3].find("forward_zones lan.: no upstream is left"), std::string::npos);
+}
+
+TEST(RemoveForwardingLoops, NothingToSayWhenNoUpstreamIsUs) {
+    upstream::settings s;
+    s.upstreams = {{"127.0.0.1", 5353}};
+    s.forward_zones = {{"corp.example.", {{"127.0.0.53", 53}}}};
+    const auto before = s;
+    EXPECT_TRUE(remove_forwarding_loops(s, listens{{"127.0.0.1", 53}}, &no_interfaces).empty());
+    EXPECT_EQ(s, before);
+}
+
+TEST(RemoveForwardingLoops, WildcardListenCatchesLoopbackAndInterfaceAddresses) {
+    upstream::settings s;
+    s.forward_zones = {{"corp.example.", {{"127.0.0.53", 53}, {"10.1.2.3", 53}, {"10.1.2.4", 53}}}};
+    const std::vector<std::string> interfaces{"10.1.2.3"};
+    EXPECT_EQ(remove_forwarding_loops(s, listens{{"0.0.0.0", 53}}, &interfaces).size(), 2U);
+    EXPECT_EQ(s.forward_zones[0].upstreams, (endpoints{{"10.1.2.4", 53}}));
+}
+
+TEST(LoaderForwardingLoops, ConfiguredUpstreamsThatAreUsAreWarnedAboutAndDropped) {
+    const auto result = load_string(R"(listen: ["127.0.0.1:5300"]
+upstreams: ["127.0.0.1:5300", 192.0.2.1]
+forward_zones:
+  - zone: corp.example
+    upstreams: ["127.0.0.1:5300"]
+)",
+                                    "loop.yaml");
+    ASSERT_TRUE(result.config) << (result.errors.empty() ? "" : result.errors[0].to_string());
+    EXPECT_EQ(result.config->upstream.upstreams, (endpoints{{"192.0.2.1", 53}}));
+    EXPECT_TRUE(result.config->upstream.forward_zones[0].upstreams.empty());
+    ASSERT_EQ(result.warnings.size(), 3U);
+    EXPECT_EQ(result.warnings[0].file, "loop.yaml");
+    EXPECT_NE(result.warnings[0].message.find("would loop"), std::string::npos);
 }
 
 }  // namespace

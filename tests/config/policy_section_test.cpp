@@ -1,5 +1,5 @@
-// The policy keys: access_control (allow, deny, action) and rate_limit, their defaults, their
-// forms, and errors with line and column for bad prefixes and values.
+// The policy keys: access_control (allow, deny, action), rate_limit and rebinding_protection,
+// their defaults, their forms, and errors with line and column for bad prefixes and values.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -123,6 +123,47 @@ TEST(PolicySection, BadActionAndOutOfRangeValuesAreErrors) {
     EXPECT_THAT(unknown.message,
                 HasSubstr("allowed keys here: enabled, queries_per_second, burst, slip, "
                           "ipv4_prefix, ipv6_prefix, table_size"));
+}
+
+TEST(PolicySection, RebindingProtectionIsOffByDefaultWithThePrivateSet) {
+    const auto result = load("upstreams: []\n");
+    ASSERT_TRUE(result.config);
+    const auto& r = result.config->server.policy.rebinding;
+    EXPECT_FALSE(r.enabled);
+    EXPECT_TRUE(r.allow_domains.empty());
+    EXPECT_EQ(r.private_addresses, policy::default_private_addresses());
+}
+
+TEST(PolicySection, RebindingProtectionKeysAreReadAndDomainsNormalised) {
+    const auto result = load(R"(upstreams: []
+rebinding_protection:
+  enabled: true
+  allow_domains: [Corp.Example, "lan.", home.arpa]
+  private_addresses: [10.0.0.0/8, "fd00::/8"]
+)");
+    for (const auto& e : result.errors)
+        ADD_FAILURE() << e.to_string();
+    ASSERT_TRUE(result.config);
+    const auto& r = result.config->server.policy.rebinding;
+    EXPECT_TRUE(r.enabled);
+    EXPECT_EQ(r.allow_domains, (std::vector<std::string>{"corp.example.", "lan.", "home.arpa."}));
+    EXPECT_EQ(r.private_addresses, (std::vector{pfx("10.0.0.0/8"), pfx("fd00::/8")}));
+}
+
+TEST(PolicySection, RebindingProtectionErrorsNameTheirPlace) {
+    const auto name = only_error(load(
+        "upstreams: []\nrebinding_protection:\n  allow_domains: [ok.example, \"bad..name\"]\n"));
+    EXPECT_EQ(name.line, 3) << name.to_string();
+    EXPECT_THAT(name.message, HasSubstr("rebinding_protection.allow_domains"));
+    const auto prefix = only_error(
+        load("upstreams: []\nrebinding_protection:\n  private_addresses: [10.0.0.0/33]\n"));
+    EXPECT_EQ(prefix.line, 3) << prefix.to_string();
+    EXPECT_THAT(prefix.message, HasSubstr("at most 32"));
+    const auto flag = only_error(load("upstreams: []\nrebinding_protection: {enabled: perhaps}\n"));
+    EXPECT_EQ(flag.line, 2);
+    const auto unknown = only_error(load("upstreams: []\nrebinding_protection: {allow: [lan]}\n"));
+    EXPECT_THAT(unknown.message,
+                HasSubstr("allowed keys here: enabled, allow_domains, private_addresses"));
 }
 
 }  // namespace

@@ -69,7 +69,8 @@ TEST(ReferenceConfig, DocumentsEveryKey) {
     }
     for (const auto* key :
          {"access_control:", "allow:", "deny:", "action:", "rate_limit:", "queries_per_second:",
-          "burst:", "slip:", "ipv4_prefix:", "ipv6_prefix:", "table_size:"}) {
+          "burst:", "slip:", "ipv4_prefix:", "ipv6_prefix:", "table_size:", "rebinding_protection:",
+          "allow_domains:", "private_addresses:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
 }

@@ -79,6 +79,11 @@ std::vector<std::uint8_t> build_answer(const std::vector<std::uint8_t>& q, behav
     if (mode == behaviour::wrong_id) {
         util::store_u16(a.data(), static_cast<std::uint16_t>(util::load_u16(a.data()) ^ 0x5A5A));
     }
+    if (mode == behaviour::lower_case) {
+        for (std::size_t i = 12; i < qend - 4; ++i) {
+            if (a[i] >= 'A' && a[i] <= 'Z') a[i] = static_cast<std::uint8_t>(a[i] | 0x20);
+        }
+    }
     if (mode == behaviour::wrong_case) {
         for (std::size_t i = 12; i < qend - 4; ++i) {
             const std::uint8_t c = a[i];

@@ -25,6 +25,7 @@ enum class behaviour {
     formerr_unless_plain,  // FORMERR without OPT to queries with OPT; answers queries without
     silence,               // reads and never answers
     wrong_case,            // answers with one letter of the qname in the other case
+    lower_case,            // answers with the qname lower-cased (does not echo 0x20)
     wrong_id,              // answers with another ID
     truncate_udp,          // TC=1 and no records over UDP; the full answer over TCP
     garbage,               // random bytes

@@ -101,7 +101,27 @@ TEST(UpstreamQuery, RejectsAnAnswerWhoseQuestionDiffersInCase) {
     const auto q = make_query("wWw.eXample.");
     auto a = make_answer(q);
     a[13] = 'W';
-    EXPECT_EQ(check_answer(a, q), answer_verdict::wrong_question);
+    EXPECT_EQ(check_answer(a, q), answer_verdict::wrong_case);
+    // An upstream that lower-cases the whole question.
+    auto lowered = make_answer(q);
+    lower_case_name(std::span<std::uint8_t>(lowered.data() + 12, 13));
+    EXPECT_EQ(check_answer(lowered, q), answer_verdict::wrong_case);
+}
+
+TEST(UpstreamQuery, OnlyLettersOfTheNameMayDifferInCaseToCountAsACaseMismatch) {
+    const auto q = make_query("www.example.");
+    auto other_name = make_answer(q);
+    other_name[14] = 'x';  // www -> wxw
+    EXPECT_EQ(check_answer(other_name, q), answer_verdict::wrong_question);
+    // A type that differs by 0x20 in a byte (28 AAAA vs 60 CDNSKEY) is not a case difference.
+    auto other_type = make_answer(q);
+    other_type[12 + 13 + 1] = 28 | 0x20;
+    EXPECT_EQ(check_answer(other_type, q), answer_verdict::wrong_question);
+    // A digit or hyphen flipped by 0x20 is another name: '-' (0x2d) vs 0x0d.
+    const auto hyphen = make_query("a-b.example.");
+    auto bent = make_answer(hyphen);
+    bent[14] = 0x0d;
+    EXPECT_EQ(check_answer(bent, hyphen), answer_verdict::wrong_question);
 }
 
 TEST(UpstreamQuery, RejectsAnswersWithWrongHeaderFields) {

@@ -25,6 +25,16 @@ std::vector<upstream::endpoint> without_own_addresses(
     std::vector<upstream::endpoint> upstreams, const std::vector<server::listen_address>& listen,
     const std::vector<std::string>& local_addresses);
 
+// Forwarding loops in the configured upstreams: removes from `upstreams.upstreams` and from each
+// forward zone's upstreams every endpoint that is residns itself (as without_own_addresses), and
+// returns one message per removed endpoint ("upstreams: 127.0.0.1:53 is ..."). The loader turns
+// them into warnings: the daemon starts without that upstream rather than not at all (a forward
+// zone left with no upstream answers SERVFAIL for its names). `local_addresses` as above; null:
+// ask getifaddrs when a listen address is a wildcard.
+std::vector<std::string> remove_forwarding_loops(
+    upstream::settings& upstreams, const std::vector<server::listen_address>& listen,
+    const std::vector<std::string>* local_addresses = nullptr);
+
 // Numeric addresses of the local network interfaces (getifaddrs), IPv4 and IPv6, without scope
 // ids; empty if getifaddrs fails.
 std::vector<std::string> local_interface_addresses();

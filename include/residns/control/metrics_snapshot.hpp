@@ -32,6 +32,10 @@ struct upstream_snapshot {
     bool failing = false;
     std::uint32_t workers = 0;          // workers that have counted it
     std::uint32_t failing_workers = 0;  // of those, how many see it failing
+    // 0x20 fallback: times case randomization was turned off towards it (all workers), and the
+    // workers that have it off now.
+    std::uint64_t case_fallbacks = 0;
+    std::uint32_t case_off_workers = 0;
 };
 
 struct metrics_snapshot {
@@ -65,6 +69,8 @@ struct metrics_snapshot {
     std::uint64_t rate_limited_truncated = 0;
     std::uint64_t rate_limited_dropped = 0;
     std::uint64_t any_minimal = 0;
+    std::uint64_t rebinding_blocked = 0;  // A/AAAA records removed by rebinding protection
+    std::uint64_t rebinding_answers = 0;  // upstream answers they were removed from
     bool has_cache = false;
     cache::cache_stats cache;
     std::vector<upstream_snapshot> upstreams;

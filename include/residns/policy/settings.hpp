@@ -1,9 +1,10 @@
 // Settings of the policy module (who may query, how fast): plain values with defaults. The server
-// embeds them in server::settings; the config module fills them from `access_control` and
-// `rate_limit`.
+// embeds them in server::settings; the config module fills them from `access_control`,
+// `rate_limit` and `rebinding_protection`.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "residns/policy/address.hpp"
@@ -52,9 +53,30 @@ struct rate_limit_settings {
     friend bool operator==(const rate_limit_settings&, const rate_limit_settings&) = default;
 };
 
+// DNS rebinding protection of upstream answers (rebinding.hpp), `rebinding_protection`.
+// 0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12,
+// 192.168.0.0/16, ::/128, ::1/128, fc00::/7, fe80::/10, fec0::/10. An IPv4-mapped IPv6 address
+// (::ffff:a.b.c.d) is checked as the IPv4 address it maps.
+std::vector<prefix> default_private_addresses();
+
+struct rebinding_settings {
+    // Off by default (as in Unbound and dnsmasq): a LAN whose public names point into it (split
+    // horizon without local data) would break.
+    bool enabled = false;
+    // Domains whose names may resolve to private addresses ("corp.example.", "lan."), in
+    // presentation form; a name at or below one of them is not filtered. Local data (zones,
+    // hosts files, records) never goes through the filter.
+    std::vector<std::string> allow_domains;
+    // What counts as private.
+    std::vector<prefix> private_addresses = default_private_addresses();
+
+    friend bool operator==(const rebinding_settings&, const rebinding_settings&) = default;
+};
+
 struct settings {
     access_settings access;
     rate_limit_settings rate_limit;
+    rebinding_settings rebinding;
 
     friend bool operator==(const settings&, const settings&) = default;
 };

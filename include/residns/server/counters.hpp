@@ -37,6 +37,10 @@ struct handler_counters {
     // Answers handed to a transport by the header's 4-bit RCODE (the metrics' responses_total).
     std::array<counter, 16> responses_by_rcode;
     counter any_minimal;  // ANY over UDP answered with the RFC 8482 HINFO, not forwarded
+    // DNS rebinding protection: A/AAAA records with private addresses removed from upstream
+    // answers, and the answers they were removed from.
+    counter rebinding_blocked;
+    counter rebinding_answers;
 };
 
 struct transport_counters {

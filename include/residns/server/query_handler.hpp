@@ -20,6 +20,9 @@
 //    worker and a worker's table at most max_keys_in_flight keys; beyond either bound the query
 //    gets SERVFAIL at once (a flood of one name or of many names costs neither unbounded memory
 //    nor unbounded upstream queries). Without a registry each worker asks on its own.
+//  - With rebinding protection on (policy::rebinding_filter), private addresses are removed from
+//    the upstream's answer first, on this miss path only: the cache then holds the filtered
+//    answer, so a hit needs no filtering.
 //  - The upstream's answer is indexed, stored in the cache (for a name under a forward zone with
 //    that zone, the longest match, as bailiwick) and relayed to every waiter with its own ID,
 //    question case, size limit and OPT.
@@ -49,6 +52,7 @@
 
 #include "residns/cache/answer_cache.hpp"
 #include "residns/cache/key.hpp"
+#include "residns/policy/rebinding.hpp"
 #include "residns/server/counters.hpp"
 #include "residns/server/flight_registry.hpp"
 #include "residns/server/query_log.hpp"
@@ -135,6 +139,10 @@ public:
     // The table of upstream tags for cache entries (null: untagged). Before the first query.
     void set_origins(const upstream_origins* origins) { cache_.origins = origins; }
 
+    // Replaces the rebinding protection settings (the constructor takes them from
+    // settings.policy.rebinding); for a reload. Call on this worker's thread.
+    void set_rebinding(const policy::rebinding_settings& rebinding);
+
     // The forward zones (names), used as the bailiwick of answers for names under them.
     void set_forward_zones(const std::vector<upstream::forward_zone>& zones);
 
@@ -203,6 +211,10 @@ private:
     // The stale (or fresh) cached answer for a waiter in answer_buffer_; 0 if there is none.
     std::size_t cached_answer_for(const cache::key& k, const pending_query& pending);
     void reply_servfail(const pending_query& pending, const reply_fn& reply);
+    // DNS rebinding protection of an upstream answer, before it is cached or relayed: the
+    // result itself, or one whose answer (in screened_) lacks private addresses, or `failed`
+    // when the answer cannot be filtered. Valid until the next call.
+    upstream::forward_result screen(const upstream::forward_result& result);
     const wire::name* bailiwick_for(const cache::key& k) const;
     std::size_t answer_error(std::span<const std::uint8_t> query, const wire::query_view& view,
                              wire::rcode code, std::span<std::uint8_t> out);
@@ -227,6 +239,9 @@ private:
     std::size_t chase_query_length_ = 0;
     wire::query_view chase_view_;
     std::vector<std::uint8_t> chase_buffer_;  // the client's answer to a chased chain
+    policy::rebinding_filter rebinding_;
+    policy::rebinding_filter::allow_fn is_local_name_;
+    std::vector<std::uint8_t> screened_;  // a filtered upstream answer
 };
 
 }  // namespace residns::server

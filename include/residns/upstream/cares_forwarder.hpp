@@ -33,6 +33,11 @@ struct cares_tuning {
     std::uint32_t max_per_name = 4;
     // SO_RCVBUF of c-ares' sockets (the kernel caps it at net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;
+    // 0x20 fallback (case_fallback.hpp): after this many consecutive answers from one upstream
+    // that differ from our question only in case, its queries go without random case for
+    // case_fallback_duration, then 0x20 is tried again.
+    std::uint32_t case_mismatch_threshold = 3;
+    std::chrono::milliseconds case_fallback_duration{600'000};
     // Per-upstream counts and latency for the metrics endpoint; may be null. Must outlive the
     // forwarder.
     upstream_metrics* metrics = nullptr;

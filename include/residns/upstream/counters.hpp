@@ -32,7 +32,8 @@ struct forwarder_counters {
     std::uint64_t network_errors = 0;    // connection refused or other socket errors
     std::uint64_t servfail_refused = 0;  // answered SERVFAIL or REFUSED
     std::uint64_t formerr_notimp = 0;    // answered FORMERR or NOTIMP (also c-ares' no-EDNS retry)
-    std::uint64_t case_mismatches = 0;   // question bytes differ from ours (the 0x20 check)
+    std::uint64_t case_mismatches = 0;   // question differs from ours only in case (0x20 check)
+    std::uint64_t case_fallbacks = 0;    // times 0x20 was turned off towards an upstream
     std::uint64_t bad_answers = 0;       // QR=0, wrong opcode, QDCOUNT!=1, wrong ID, too short
 
     // Source-port rotation: c-ares channels opened and retired.
@@ -83,6 +84,11 @@ struct upstream_counters {
     latency_histogram latency;    // answers that passed the checks
     // Its health as the forwarder last saw it (skipped until down_interval passes).
     std::atomic<bool> failing{false};
+    // 0x20 fallback: times it was turned off because the upstream does not echo the case, and
+    // whether it is off now. `case_warned`: the warning was logged (once per worker).
+    relaxed_counter case_fallbacks;
+    std::atomic<bool> case_randomization_off{false};
+    std::atomic<bool> case_warned{false};
 };
 
 // One per worker, outliving its forwarders (a reload replaces them and the new ones find the

@@ -47,11 +47,13 @@ enum class answer_verdict : std::uint8_t {
     not_a_response,  // QR=0
     wrong_opcode,    // not QUERY
     wrong_qdcount,   // QDCOUNT != 1
-    wrong_question,  // name (case included), type or class differ from what we sent
+    wrong_case,      // type, class and name as we sent them, except the case of the name
+    wrong_question,  // name, type or class differ from what we sent
 };
 
 // Checks the header and the question of `answer` against `query` (as written above). The
-// question must be uncompressed and identical byte for byte: a different case is a mismatch.
+// question must be uncompressed and identical byte for byte: a different case is a mismatch
+// (wrong_case, told apart so that upstreams that do not echo the case can be noticed).
 answer_verdict check_answer(std::span<const std::uint8_t> answer,
                             std::span<const std::uint8_t> query);
 
