@@ -24,6 +24,7 @@ import dns.rcode
 import pytest
 
 import dnsclient
+from build_kind import is_sanitized
 
 CANARY = "www.example.com"
 CANARY_RECORDS = ["www.example.com. 300 IN A 192.0.2.1"]
@@ -198,7 +199,8 @@ def hostile(residns_factory, upstream):
                            log={"level": "info"})
 
 
-def test_storm_of_malformed_packets_leaves_residns_serving_with_flat_memory(hostile, upstream):
+def test_storm_of_malformed_packets_leaves_residns_serving_with_flat_memory(hostile, upstream,
+                                                                           residns_binary):
     d = hostile
     url = metrics_url(d)
     before = metric(url, "residns_malformed_total")
@@ -210,10 +212,10 @@ def test_storm_of_malformed_packets_leaves_residns_serving_with_flat_memory(host
     sent = 0
     with Canary(d.server) as canary:
         for round_ in range(4):
-            packets = malformed_packets(rng, 3000)
+            packets = malformed_packets(rng, 5000)
             udp_storm(d.server, packets)
-            tcp_storm(d.server, packets[:600])
-            sent += len(packets) + 600
+            tcp_storm(d.server, packets[:1000])
+            sent += len(packets) + 1000
             assert d.alive(), f"residns died in storm round {round_}"
             rss.append(rss_kib(d.proc.pid))
     malformed = metric(url, "residns_malformed_total") - before
@@ -225,8 +227,10 @@ def test_storm_of_malformed_packets_leaves_residns_serving_with_flat_memory(host
     assert max(canary.latencies) < 1.0
     r = dnsclient.udp(d.server, CANARY, "A", timeout=1.0)
     assert dnsclient.rrset_texts(r) == {"www.example.com. A 192.0.2.1"}
-    # Round one warms the allocator and the cache; later rounds must not keep growing.
-    assert rss[-1] - rss[0] < 4096, f"VmRSS grew over the storm rounds: {rss} KiB"
+    # Round one warms the allocator and the cache; later rounds must not keep growing (under
+    # ASan freed memory sits in a quarantine, so only the other checks apply there).
+    if not is_sanitized(residns_binary):
+        assert rss[-1] - rss[0] < 4096, f"VmRSS grew over the storm rounds: {rss} KiB"
     assert malformed >= 1000, f"residns_malformed_total moved by {malformed} only"
 
 
