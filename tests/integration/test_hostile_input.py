@@ -346,3 +346,36 @@ def test_stalled_and_idle_tcp_clients_are_cut_off(hostile):
     # TCP serves again once the slots are free.
     r = dnsclient.tcp(d.server, CANARY, "A", timeout=1.0)
     assert dnsclient.rrset_texts(r) == {"www.example.com. A 192.0.2.1"}
+
+
+def test_tcp_client_that_never_reads_its_answers_is_bounded_and_cut_off(hostile, residns_binary):
+    """Pipelined queries for a cached name, answers never read: residns stops reading at the
+    per-connection bound instead of queueing answers without limit, and cuts the client off
+    once it has taken no answer for an idle_timeout."""
+    d = hostile
+    assert dnsclient.rrset_texts(dnsclient.udp(d.server, CANARY, "A", timeout=1.0))
+    frame = dnsclient.make_query(CANARY, id=1).to_wire()
+    frame = struct.pack("!H", len(frame)) + frame
+    start_kib = rss_kib(d.proc.pid)
+    s = socket.create_connection(d.server)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(IDLE_TIMEOUT + 3)
+    sent = 0
+    began = time.monotonic()
+    try:
+        while sent < 500_000:
+            s.sendall(frame * 1000)
+            sent += 1000
+    except (socket.timeout, ConnectionError):
+        pass
+    stopped = time.monotonic() - began
+    grown = rss_kib(d.proc.pid) - start_kib
+    s.close()
+    print(f"\nnever-reading TCP client: {sent} queries sent in {stopped:.1f}s until residns "
+          f"stopped reading or closed; VmRSS grew {grown} KiB")
+    assert sent < 500_000, "residns read every query of a client that never reads its answers"
+    if not is_sanitized(residns_binary):
+        assert grown < 8192, f"VmRSS grew {grown} KiB for one never-reading client"
+    assert d.alive()
+    r = dnsclient.tcp(d.server, CANARY, "A", timeout=1.0)
+    assert dnsclient.rrset_texts(r) == {"www.example.com. A 192.0.2.1"}
