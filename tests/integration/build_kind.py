@@ -9,6 +9,7 @@ import pathlib
 
 @functools.lru_cache(maxsize=None)
 def is_sanitized(binary: pathlib.Path) -> bool:
-    """True if `binary` was built with AddressSanitizer or ThreadSanitizer."""
+    """True if `binary` was built with AddressSanitizer or ThreadSanitizer (GCC links their
+    runtimes dynamically, so the binary names their init functions rather than holding them)."""
     data = pathlib.Path(binary).read_bytes()
-    return b"AddressSanitizer" in data or b"ThreadSanitizer" in data
+    return b"__asan_init" in data or b"__tsan_init" in data
