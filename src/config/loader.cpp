@@ -5,6 +5,10 @@
 #include <array>
 #include <exception>
 #include <filesystem>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "file_text.hpp"
 #include "residns/config/own_addresses.hpp"
@@ -116,6 +120,48 @@ bool has_control_character(std::string_view yaml, reader& r) {
     return false;
 }
 
+// Where the root node of each of the first `limit` documents of `text` starts. yaml-cpp 0.7's
+// LoadAll loops forever on some invalid text such as ",[" (the parser returns an empty document
+// without consuming the token, again and again, allocating each time; yaml-cpp issue 1040, fixed
+// upstream in 2024): found by fuzz_config. Only the first two documents matter here.
+std::vector<YAML::Mark> document_roots(const std::string& text, std::size_t limit) {
+    class roots final : public YAML::EventHandler {
+    public:
+        std::vector<YAML::Mark> marks;
+        void OnDocumentStart(const YAML::Mark&) override { pending_ = true; }
+        void OnDocumentEnd() override {}
+        void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+        void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+        void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                      const std::string&) override {
+            node(mark);
+        }
+        void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                             YAML::EmitterStyle::value) override {
+            node(mark);
+        }
+        void OnSequenceEnd() override {}
+        void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                        YAML::EmitterStyle::value) override {
+            node(mark);
+        }
+        void OnMapEnd() override {}
+
+    private:
+        void node(const YAML::Mark& mark) {
+            if (pending_) marks.push_back(mark);
+            pending_ = false;
+        }
+        bool pending_ = false;
+    };
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    roots handler;
+    for (std::size_t i = 0; i < limit && parser.HandleNextDocument(handler); ++i) {
+    }
+    return handler.marks;
+}
+
 load_result load(std::string_view yaml, std::string_view file_name) {
     reader r{std::string(file_name)};
     if (has_control_character(yaml, r)) {
@@ -123,9 +169,12 @@ load_result load(std::string_view yaml, std::string_view file_name) {
         result.errors = r.take_errors();
         return result;
     }
-    std::vector<YAML::Node> documents;
+    std::vector<YAML::Mark> documents;
+    YAML::Node root;
     try {
-        documents = YAML::LoadAll(std::string(yaml));
+        const std::string text(yaml);
+        documents = document_roots(text, 2);
+        if (!documents.empty()) root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         // A syntax error: the rest of the file cannot be trusted to mean anything.
         r.error(e.mark, e.msg);
@@ -138,12 +187,17 @@ load_result load(std::string_view yaml, std::string_view file_name) {
     config.source = std::string(file_name);
     if (documents.size() > 1) {
         // yaml-cpp also splits "- a\nb: 1" into two documents instead of failing.
-        r.error(documents[1].Mark(),
-                "a second YAML document starts here; the config file must hold exactly one map");
+        if (documents[1].pos == documents[0].pos) {
+            // The parser gave an empty document without reading anything (see document_roots).
+            r.error(documents[1], "the YAML parser cannot read past this point; is it valid YAML?");
+        } else {
+            r.error(documents[1],
+                    "a second YAML document starts here; the config file must hold exactly one "
+                    "map");
+        }
     }
     detail::seen_keys seen;
     if (!documents.empty()) {
-        const auto& root = documents.front();
         const field whole{.node = root, .mark = root.Mark(), .key_mark = root.Mark(), .path = {}};
         if (!root.IsNull() && !root.IsMap()) {
             r.error(whole.mark, detail::cat({"the file must be a map of keys (key: value), got ",

@@ -123,8 +123,11 @@ void tcp_session::arm_idle_timer() {
     idle_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& error) {
         auto self = weak.lock();
         if (!self || error) return;
-        // Queries in flight keep a connection open; the upstream budget bounds them.
-        if (self->in_flight_ > 0 || self->writing_) {
+        // Queries in flight keep a connection open (the upstream budget bounds them), and so
+        // does a write that progressed since the timer was armed; a client that has not taken
+        // an answer for a whole idle_timeout is cut off like an idle one.
+        if (self->in_flight_ > 0 || (self->writing_ && self->wrote_)) {
+            self->wrote_ = false;
             self->arm_idle_timer();
             return;
         }
@@ -135,7 +138,10 @@ void tcp_session::arm_idle_timer() {
 
 void tcp_session::read_length() {
     if (read_closed_ || closed_) return;
-    if (in_flight_ >= settings_.max_in_flight_per_connection) return;  // resumed when one completes
+    // Queries in flight and answers not yet written share the per-connection bound, so a client
+    // that sends without reading cannot queue answers without limit; resumed when one completes
+    // or is written.
+    if (in_flight_ + write_queue_.size() >= settings_.max_in_flight_per_connection) return;
     reading_ = true;
     boost::asio::async_read(
         socket_, boost::asio::buffer(length_bytes_),
@@ -248,6 +254,9 @@ void tcp_session::write_next() {
                 self->close();
                 return;
             }
+            self->wrote_ = true;
+            // A session paused at its bound by unwritten answers reads again.
+            if (!self->reading_ && !self->read_closed_) self->read_length();
             self->write_next();
         });
 }

@@ -13,7 +13,11 @@ empty sections) so the client has to retry over TCP.
     up.nodata("www.example.com", "MX", soa=...)
     up.servfail("x.example.com"); up.refused(...); up.blackhole(...); up.garbage(...)
     up.delay("slow.example.com", 0.5)  # per name, added to whatever the rule does
+    up.drop_all(); up.drop_all(False)  # an outage: every query dropped, rules kept for after
     up.truncate_udp("big.example.com", "TXT")   # TC=1 over UDP, the full answer over TCP
+    up.mangle("evil.example.com", "A", ["evil.example.com. 300 IN A 198.51.100.66"],
+              how="wrong_id", then_real=["evil.example.com. 300 IN A 192.0.2.7"])
+                                       # a spoofed-looking answer (see MANGLES), then the real one
     ...
     up.queries                         # list[ReceivedQuery]
     up.stop()
@@ -26,6 +30,7 @@ name that has no rule.  Unscripted names get REFUSED unless `default` says other
 from __future__ import annotations
 
 import dataclasses
+import random
 import re
 import select
 import socket
@@ -46,8 +51,8 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
-__all__ = ["ScriptedUpstream", "ReceivedQuery", "Rule", "parse_records", "question_bytes",
-           "bind_udp_tcp_pair", "free_port"]
+__all__ = ["ScriptedUpstream", "ReceivedQuery", "Rule", "MANGLES", "parse_records",
+           "question_bytes", "bind_udp_tcp_pair", "free_port"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -158,7 +163,7 @@ def parse_records(lines: Iterable[str]) -> list[dns.rrset.RRset]:
 class Rule:
     """What the server does for a query."""
 
-    kind: str = "answer"  # answer | servfail | refused | blackhole | garbage
+    kind: str = "answer"  # answer | servfail | refused | blackhole | garbage | mangle
     rcode: int = dns.rcode.NOERROR
     answer: list[dns.rrset.RRset] = dataclasses.field(default_factory=list)
     authority: list[dns.rrset.RRset] = dataclasses.field(default_factory=list)
@@ -167,6 +172,17 @@ class Rule:
     tc_udp: bool = False  # UDP answers carry TC=1 and no records; TCP answers are complete
     garbage: bytes = b""
     garbage_keeps_id: bool = True
+    mangle: str = ""  # kind "mangle": one of MANGLES, applied to the rendered answer
+    then_real: Optional["Rule"] = None  # kind "mangle": the correct answer sent right after
+
+
+# How a "mangle" rule spoils the answer it renders (from the rule's records):
+#   wrong_id        the ID plus one
+#   wrong_question  the question's first label changed (same length, same ID)
+#   wrong_case      the question's letters in the other case (0x20 mismatch)
+#   truncated       cut in the middle of the last record (counts unchanged)
+#   random          ID kept, then random bytes of the answer's length
+MANGLES = ("wrong_id", "wrong_question", "wrong_case", "truncated", "random")
 
 
 @dataclasses.dataclass
@@ -258,6 +274,7 @@ class ScriptedUpstream:
         self._udp: Optional[socket.socket] = None
         self._tcp: Optional[socket.socket] = None
         self._tcp_conns: list[socket.socket] = []
+        self._dropping = False
 
     # -- addresses ---------------------------------------------------------------------------
     @property
@@ -309,6 +326,18 @@ class ScriptedUpstream:
         return self._special(name, rdtype, Rule(kind="garbage", garbage=data,
                                                 garbage_keeps_id=keep_id))
 
+    def mangle(self, name: str, rdtype, records: Iterable[str], how: str,
+               then_real: Optional[Iterable[str]] = None) -> Rule:
+        """Answer with `records` spoiled as `how` says (MANGLES); with `then_real`, the correct
+        answer with those records follows at once in a second packet (a spoofing race)."""
+        if how not in MANGLES:
+            raise ValueError(f"mangle how={how!r}: one of {MANGLES}")
+        real = None
+        if then_real is not None:
+            real = Rule(kind="answer", answer=parse_records(then_real))
+        return self.set_rule(name, rdtype, Rule(kind="mangle", answer=parse_records(records),
+                                                mangle=how, then_real=real))
+
     def truncate_udp(self, name: str, rdtype) -> None:
         """Answers for (name, type) over UDP carry TC=1 and no records; TCP gets the full rule."""
         with self._lock:
@@ -317,6 +346,11 @@ class ScriptedUpstream:
             if rule is None:
                 raise KeyError(f"script an answer for {name} {rdtype} before truncate_udp()")
             self._rules[key] = dataclasses.replace(rule, tc_udp=True)
+
+    def drop_all(self, on: bool = True) -> None:
+        """An outage: while on, every query is recorded and dropped, whatever the rules say."""
+        with self._lock:
+            self._dropping = on
 
     def delay(self, name: str, seconds: float) -> None:
         """Delay every answer for `name` (any type, either transport) by `seconds`."""
@@ -408,6 +442,11 @@ class ScriptedUpstream:
         if len(wire) < 12:
             record.answered = "dropped"
             return None
+        with self._lock:
+            dropping = self._dropping
+        if dropping:
+            record.answered = "outage"
+            return None
         rule, delay = self._rule_for(msg)
         record.answered = rule.kind
         if rule.kind == "blackhole":
@@ -415,6 +454,8 @@ class ScriptedUpstream:
         if rule.kind == "garbage":
             data = (wire[:2] + rule.garbage) if rule.garbage_keeps_id else rule.garbage
             return data, delay
+        if rule.kind == "mangle":
+            return self._mangled(wire, msg, rule, transport), delay
         out = self._render(wire, msg, rule, transport)
         if out is None:
             record.answered = "unrenderable"
@@ -459,7 +500,36 @@ class ScriptedUpstream:
             out = out[:12] + qbytes + out[12 + len(qbytes):]
         return out
 
-    def _send_later(self, delay: float, send, data: bytes) -> None:
+    def _mangled(self, wire: bytes, msg: Optional[dns.message.Message], rule: Rule,
+                 transport: str) -> list[bytes]:
+        """The spoiled answer, then (if the rule says so) the real one: a list of packets."""
+        out = bytearray(self._render(wire, msg, dataclasses.replace(rule, kind="answer"),
+                                     transport) or b"")
+        qbytes = question_bytes(wire) or b""
+        if len(out) >= 12:
+            if rule.mangle == "wrong_id":
+                out[0:2] = struct.pack("!H", (struct.unpack("!H", out[:2])[0] + 1) & 0xFFFF)
+            elif rule.mangle == "wrong_question" and len(qbytes) > 1 and len(out) > 13:
+                out[13] = ord("x") if out[13] not in (ord("x"), ord("X")) else ord("y")
+            elif rule.mangle == "wrong_case":
+                end = 12 + len(qbytes) - 4
+                out[12:end] = bytes(b ^ 0x20 if chr(b).isalpha() else b for b in out[12:end])
+            elif rule.mangle == "truncated":
+                out = out[:max(12 + len(qbytes), len(out) - 3)]
+            elif rule.mangle == "random":
+                out = out[:2] + bytearray(random.randbytes(max(0, len(out) - 2)))
+        packets = [bytes(out)]
+        if rule.then_real is not None:
+            packets.append(self._render(wire, msg, rule.then_real, transport))
+        return packets
+
+    def _send_later(self, delay: float, send, data) -> None:
+        """Sends `data` (bytes, or a list of packets sent one after the other) after `delay`."""
+        if isinstance(data, list):
+            def send_all(packets: list, send=send) -> None:
+                for p in packets:
+                    send(p)
+            send, data = send_all, data
         if delay <= 0:
             send(data)
             return

@@ -103,6 +103,7 @@ private:
     std::vector<std::uint8_t> answer_;
     std::deque<std::vector<std::uint8_t>> write_queue_;
     bool writing_ = false;
+    bool wrote_ = false;        // a write completed since the idle timer was last armed
     bool reading_ = false;      // a read is outstanding
     bool read_closed_ = false;  // the peer closed, an error, or finish()
     bool closed_ = false;
