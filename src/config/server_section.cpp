@@ -24,10 +24,15 @@ void read_max_connections(const field& value, reader& r, server::tcp_settings& o
     read_unsigned<std::uint32_t>(value, r, 1, 1'000'000, out.max_connections);
 }
 
-constexpr std::array<key_spec<server::tcp_settings>, 3> tcp_keys{{
+void read_max_connections_per_client(const field& value, reader& r, server::tcp_settings& out) {
+    read_unsigned<std::uint32_t>(value, r, 1, 1'000'000, out.max_connections_per_client);
+}
+
+constexpr std::array<key_spec<server::tcp_settings>, 4> tcp_keys{{
     {"idle_timeout", read_idle_timeout},
     {"max_in_flight", read_tcp_max_in_flight},
     {"max_connections", read_max_connections},
+    {"max_connections_per_client", read_max_connections_per_client},
 }};
 
 }  // namespace

@@ -51,10 +51,12 @@ void tcp_listener::accept_next() {
         auto self = weak.lock();
         if (!self || self->stopped_) return;
         policy::acl_verdict verdict = policy::acl_verdict::drop;
+        tcp_client_key client{};
         if (!error) {
             boost::system::error_code peer_error;
             const auto peer = socket.remote_endpoint(peer_error);
             if (!peer_error) {
+                client = tcp_client_key_of(peer);
                 if (const auto client =
                         policy::from_sockaddr(peer.data(), static_cast<socklen_t>(peer.size()))) {
                     verdict = self->acl_.check(*client);
@@ -66,7 +68,10 @@ void tcp_listener::accept_next() {
             boost::system::error_code ignored;
             socket.close(ignored);
         } else if (!error) {
-            if (self->table_.open >= self->settings_.max_connections) {
+            const auto known = self->table_.per_client.find(client);
+            if (self->table_.open >= self->settings_.max_connections ||
+                (known != self->table_.per_client.end() &&
+                 known->second >= self->settings_.max_connections_per_client)) {
                 self->counters_.tcp_rejected.add();
                 boost::system::error_code ignored;
                 socket.close(ignored);
@@ -75,6 +80,7 @@ void tcp_listener::accept_next() {
                 auto session =
                     std::make_shared<tcp_session>(std::move(socket), self->settings_,
                                                   self->handler_, self->table_, self->counters_);
+                session->track_client(client);
                 if (verdict == policy::acl_verdict::refuse) {
                     session->refuse_all(self->edns_udp_size_);
                 }
@@ -104,6 +110,23 @@ tcp_session::tcp_session(boost::asio::ip::tcp::socket socket, const tcp_settings
 
 tcp_session::~tcp_session() {
     --table_.open;
+    if (!tracked_) return;
+    const auto it = table_.per_client.find(client_);
+    if (it != table_.per_client.end() && --it->second == 0) table_.per_client.erase(it);
+}
+
+void tcp_session::track_client(const tcp_client_key& client) {
+    if (tracked_) return;
+    tracked_ = true;
+    client_ = client;
+    ++table_.per_client[client];
+}
+
+tcp_client_key tcp_client_key_of(const boost::asio::ip::tcp::endpoint& peer) {
+    const auto a = peer.address();
+    return a.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, a.to_v4())
+                           .to_bytes()
+                     : a.to_v6().to_bytes();
 }
 
 void tcp_session::start() {

@@ -64,7 +64,7 @@ TEST(ConfigLoaderErrors, UnknownKeySuggestsTheClosestKey) {
 TEST(ConfigLoaderErrors, UnknownKeyListsTheAllowedKeys) {
     expect_error("upstreams: []\ntcp:\n  backlog: 5\n", 3, 3,
                  "tcp: unknown key 'backlog'; allowed keys here: idle_timeout, max_in_flight, "
-                 "max_connections");
+                 "max_connections, max_connections_per_client");
     expect_error("upstreams: []\nlocal_zones: {}\n", 2, 1,
                  "allowed keys here: listen, threads, edns_buffer_size, tcp, access_control, "
                  "rate_limit, rebinding_protection, upstreams, "

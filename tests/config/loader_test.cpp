@@ -154,6 +154,7 @@ tcp:
   idle_timeout: 1m30s
   max_in_flight: 64
   max_connections: 5000
+  max_connections_per_client: 7
 upstreams:
   - 192.0.2.1
   - 192.0.2.2:5353
@@ -182,7 +183,8 @@ log:
                    .edns_udp_size = 1400,
                    .tcp = {.idle_timeout = 90s,
                            .max_in_flight_per_connection = 64,
-                           .max_connections = 5000}},
+                           .max_connections = 5000,
+                           .max_connections_per_client = 7}},
         .upstream = {.upstreams = {{"192.0.2.1", 53},
                                    {"192.0.2.2", 5353},
                                    {"2001:db8::53", 53},

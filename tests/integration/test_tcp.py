@@ -5,6 +5,7 @@ import struct
 import time
 
 import dns.message
+import dns.exception
 import dns.rcode
 
 import dnsclient
@@ -94,3 +95,43 @@ def test_tcp_answer_is_never_truncated_even_without_edns(residns, upstream):
 
     assert not dnsclient.header(raw)["tc"]
     assert len(dns.message.from_wire(raw).answer[0]) == 100
+
+
+def test_one_client_address_cannot_take_every_connection(residns_factory, upstream):
+    """Beyond max_connections_per_client a client's new connections are closed at once; another
+    client address (127.0.0.2) still gets in, and so does the first once one closes."""
+    upstream.answer("pc.example.com", "A", ["pc.example.com. 300 IN A 192.0.2.7"])
+    d = residns_factory(upstreams=[upstream],
+                        tcp={"max_connections_per_client": 3, "max_connections": 100})
+
+    def answered(sock: socket.socket, qid: int) -> bool:
+        try:
+            sock.sendall(frame(dnsclient.make_query("pc.example.com", "A", id=qid)))
+            return dns.message.from_wire(dnsclient.read_frame(sock)).id == qid
+        except (ConnectionError, OSError, EOFError, dns.exception.DNSException):
+            return False
+
+    held = [socket.create_connection(d.server, timeout=5) for _ in range(3)]
+    try:
+        for i, s in enumerate(held):
+            assert answered(s, 100 + i)
+        extra = socket.create_connection(d.server, timeout=5)
+        assert not answered(extra, 200), "a fourth connection of the same client is refused"
+        extra.close()
+
+        other = socket.create_connection(d.server, timeout=5, source_address=("127.0.0.2", 0))
+        assert answered(other, 300), "another client is not affected"
+        other.close()
+
+        held.pop().close()
+        deadline = time.monotonic() + 3
+        ok = False
+        while not ok and time.monotonic() < deadline:
+            again = socket.create_connection(d.server, timeout=5)
+            ok = answered(again, 400)
+            again.close()
+            time.sleep(0.05)
+        assert ok, "a slot freed by a closed connection is usable again"
+    finally:
+        for s in held:
+            s.close()

@@ -22,6 +22,8 @@ struct tcp_settings {
     std::chrono::milliseconds idle_timeout{10000};
     std::uint32_t max_in_flight_per_connection = 32;
     std::uint32_t max_connections = 1024;
+    // Open connections of one client address at most (so one client cannot take them all).
+    std::uint32_t max_connections_per_client = 64;
 
     friend bool operator==(const tcp_settings&, const tcp_settings&) = default;
 };

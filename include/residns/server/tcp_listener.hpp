@@ -11,9 +11,12 @@
 // Threading: used only on its worker's thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -28,8 +31,19 @@
 namespace residns::server {
 
 // Connections of one worker, shared by its acceptors for the connection limit.
+// A client's address as 16 bytes (IPv4 as ::ffff:a.b.c.d), for counting its connections.
+using tcp_client_key = std::array<std::uint8_t, 16>;
+struct tcp_client_key_hash {
+    std::size_t operator()(const tcp_client_key& k) const {
+        return std::hash<std::string_view>{}({reinterpret_cast<const char*>(k.data()), k.size()});
+    }
+};
+tcp_client_key tcp_client_key_of(const boost::asio::ip::tcp::endpoint& peer);
+
 struct tcp_connection_table {
     std::uint32_t open = 0;
+    // Open connections per client address; a client without any has no entry.
+    std::unordered_map<tcp_client_key, std::uint32_t, tcp_client_key_hash> per_client;
 };
 
 class tcp_session;
@@ -73,6 +87,8 @@ public:
         edns_udp_size_ = edns_udp_size;
     }
     ~tcp_session();
+    // Counts this connection against `client` in the table until the session ends.
+    void track_client(const tcp_client_key& client);
 
     void start();
     // Reads no more queries; closes once the answers in flight are written.
@@ -109,6 +125,8 @@ private:
     bool closed_ = false;
     std::uint32_t in_flight_ = 0;
     bool refuse_all_ = false;
+    bool tracked_ = false;
+    tcp_client_key client_{};
     std::uint16_t edns_udp_size_ = 1232;
 };
 
