@@ -145,8 +145,9 @@ void runtime::reload_local_data() {
     spdlog::info("local data: {} zone(s), {} record(s)", outcome.zones, outcome.records);
 }
 
-// Settings that only a restart applies: named in a warning, the running values stay.
-void runtime::warn_about_restart_only_changes(const config::daemon_config& fresh) const {
+// Settings that only a restart applies: named in a warning, and the running values stay in
+// `fresh`.
+void runtime::keep_restart_only_settings(config::daemon_config& fresh) const {
     server::settings server = fresh.server;
     server.listen = config_.server.listen;
     server.policy = config_.server.policy;
@@ -162,6 +163,13 @@ void runtime::warn_about_restart_only_changes(const config::daemon_config& fresh
     if (fresh.run_as != config_.run_as) {
         spdlog::warn("changes to user or group take effect at the next restart");
     }
+    fresh.server.threads = config_.server.threads;
+    fresh.server.edns_udp_size = config_.server.edns_udp_size;
+    fresh.server.tcp = config_.server.tcp;
+    fresh.cache = config_.cache;
+    fresh.metrics = config_.metrics;
+    fresh.control = config_.control;
+    fresh.run_as = config_.run_as;
 }
 
 runtime::reload_outcome runtime::reload_configuration() {
@@ -179,21 +187,13 @@ runtime::reload_outcome runtime::reload_configuration() {
         return failed;
     }
     config::daemon_config fresh = std::move(*loaded.config);
-    warn_about_restart_only_changes(fresh);
+    keep_restart_only_settings(fresh);
     if (fresh.log != config_.log) daemon::set_log_level(fresh.log.level);
 
     reload_outcome outcome{.applied = true, .messages = {}};
     apply_listen_changes(fresh.server.listen, outcome.messages);
     if (fresh.server.policy != config_.server.policy) apply_policy(fresh.server.policy);
     const bool upstreams_changed = fresh.upstream != config_.upstream;
-    // What only a restart applies keeps its running value.
-    fresh.server.threads = config_.server.threads;
-    fresh.server.edns_udp_size = config_.server.edns_udp_size;
-    fresh.server.tcp = config_.server.tcp;
-    fresh.cache = config_.cache;
-    fresh.metrics = config_.metrics;
-    fresh.control = config_.control;
-    fresh.run_as = config_.run_as;
     config_ = std::move(fresh);
 
     reload_local_data();

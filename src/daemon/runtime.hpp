@@ -62,7 +62,7 @@ private:
     // Re-reads the configuration and applies what can change at runtime; keeps the running
     // configuration when the new one is invalid.
     reload_outcome reload_configuration();
-    void warn_about_restart_only_changes(const config::daemon_config& fresh) const;
+    void keep_restart_only_settings(config::daemon_config& fresh) const;
 
     // Listeners (runtime_listeners.cpp): the addresses of `listen` as bound, or the sockets of
     // socket activation; a reload opens the added addresses and closes the removed ones.
