@@ -69,7 +69,10 @@ identity resolve_identity(const std::string& user, const std::string& group) {
         out.gid = pw.pw_gid;
     }
     if (group.empty()) {
-        out.group = std::to_string(out.gid);
+        ::group gr{};
+        ::group* primary = nullptr;
+        ::getgrgid_r(out.gid, &gr, buffer.data(), buffer.size(), &primary);
+        out.group = primary != nullptr ? std::string(gr.gr_name) : std::to_string(out.gid);
         return out;
     }
     out.group = group;
