@@ -49,8 +49,12 @@ TEST(RunAsSection, RejectsWhatCannotBeAnAccountName) {
 }
 
 TEST(RunAsSection, TheReferenceConfigurationDocumentsBoth) {
+#ifdef RESIDNS_SOURCE_DIR
+    const auto path = std::filesystem::path(RESIDNS_SOURCE_DIR) / "conf" / "residns.yaml";
+#else
     const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
                       "conf" / "residns.yaml";
+#endif
     std::ifstream in(path);
     ASSERT_TRUE(in) << path;
     std::stringstream text;
