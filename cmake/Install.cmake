@@ -1,8 +1,10 @@
 # `cmake --install` and `cpack -G DEB`: the daemon, residns-ctl, the default configuration, the
-# systemd unit and the man pages, in the usual places for the install prefix.
+# systemd units (the service, and the socket for socket activation, not enabled) and the man
+# pages, in the usual places for the install prefix.
 #
 #   prefix /usr        /usr/sbin/residns, /usr/bin/residns-ctl, /etc/residns/residns.yaml,
-#                      /usr/lib/systemd/system/residns.service, /usr/share/man/man{5,8}/...
+#                      /usr/lib/systemd/system/residns.{service,socket},
+#                      /usr/share/man/man{5,8}/...
 #   prefix /usr/local  the same under /usr/local, the configuration in /usr/local/etc/residns
 #
 # The .deb (packaging/test-deb.sh builds and checks one) is made from a build configured with
@@ -24,7 +26,8 @@ endif()
 install(FILES conf/residns.yaml DESTINATION ${RESIDNS_CONF_DIR})
 
 configure_file(packaging/residns.service.in ${PROJECT_BINARY_DIR}/packaging/residns.service @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/packaging/residns.service DESTINATION ${RESIDNS_SYSTEMD_UNIT_DIR})
+install(FILES ${PROJECT_BINARY_DIR}/packaging/residns.service packaging/residns.socket
+        DESTINATION ${RESIDNS_SYSTEMD_UNIT_DIR})
 
 install(FILES packaging/residns.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES packaging/residns.yaml.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)

@@ -25,7 +25,7 @@ echo "test-deb: built $deb ($(du -h "$deb" | cut -f1))" >&2
 # Files.
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$scratch/files"
 for f in /usr/sbin/residns /usr/bin/residns-ctl /etc/residns/residns.yaml \
-         /usr/lib/systemd/system/residns.service \
+         /usr/lib/systemd/system/residns.service /usr/lib/systemd/system/residns.socket \
          /usr/share/man/man8/residns.8 /usr/share/man/man5/residns.yaml.5; do
   grep -qx "$f" "$scratch/files" || fail "$f is not in the package"
 done
@@ -66,6 +66,7 @@ cat "$scratch/calls" >&2
 grep -q '^adduser --system --group .* residns$' "$scratch/calls" || fail "postinst does not create the user"
 grep -qx 'deb-systemd-helper enable residns.service' "$scratch/calls" || fail "postinst does not enable the unit"
 if grep -Eq 'start|restart' "$scratch/calls"; then fail "postinst starts the service"; fi
+if grep -q 'enable residns.socket' "$scratch/calls"; then fail "postinst enables the socket unit"; fi
 ok "postinst (fresh install): creates the system user, enables the unit, starts nothing"
 
 # The payload runs.

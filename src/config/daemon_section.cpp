@@ -1,4 +1,5 @@
-// Internal: the keys only the daemon itself uses (logging, where the default upstreams come from).
+// Internal: the keys only the daemon itself uses (logging, where the default upstreams come from,
+// the user and group it runs as).
 #include <algorithm>
 #include <array>
 
@@ -44,7 +45,29 @@ constexpr std::array<key_spec<log_settings>, 3> log_keys{{
     {"query_file", read_query_file},
 }};
 
+// A user or group name (as useradd allows) or a number; whether it exists is checked at start.
+void read_account(const field& value, reader& r, std::string_view what, std::string& out) {
+    const auto text = read_scalar(
+        value, r, what == "user" ? "a user name such as residns" : "a group name such as residns");
+    if (!text) return;
+    if (text->empty()) return r.error(value, cat({"the ", what, " name is empty"}));
+    for (const char c : *text) {
+        const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '$';
+        if (!fine) return r.error(value, cat({"not a ", what, " name: ", quoted(*text)}));
+    }
+    out = *text;
+}
+
 }  // namespace
+
+void read_user(const field& value, reader& r, run_as_settings& out) {
+    read_account(value, r, "user", out.user);
+}
+
+void read_group(const field& value, reader& r, run_as_settings& out) {
+    read_account(value, r, "group", out.group);
+}
 
 void read_log(const field& value, reader& r, log_settings& out) {
     read_map(value, r, log_keys, out);

@@ -30,7 +30,7 @@ void into(const field& value, reader& r, daemon_config& config) {
 }
 
 // Every top-level key, in the order conf/residns.yaml documents them.
-constexpr std::array<key_spec<daemon_config>, 19> top_level_keys{{
+constexpr std::array<key_spec<daemon_config>, 21> top_level_keys{{
     {"listen", into<&daemon_config::server, detail::read_listen>},
     {"threads", into<&daemon_config::server, detail::read_threads>},
     {"edns_buffer_size", into<&daemon_config::server, detail::read_edns_buffer_size>},
@@ -50,6 +50,8 @@ constexpr std::array<key_spec<daemon_config>, 19> top_level_keys{{
     {"log", into<&daemon_config::log, detail::read_log>},
     {"metrics", into<&daemon_config::metrics, detail::read_metrics>},
     {"control", into<&daemon_config::control, detail::read_control>},
+    {"user", into<&daemon_config::run_as, detail::read_user>},
+    {"group", into<&daemon_config::run_as, detail::read_group>},
 }};
 
 // Without an `upstreams` key the upstreams are the system's nameservers, minus residns itself.

@@ -44,5 +44,7 @@ void read_control(const field& value, reader& r, control::control_settings& out)
 // daemon_section.cpp
 void read_log(const field& value, reader& r, log_settings& out);
 void read_resolv_conf_path(const field& value, reader& r, std::string& out);
+void read_user(const field& value, reader& r, run_as_settings& out);
+void read_group(const field& value, reader& r, run_as_settings& out);
 
 }  // namespace residns::config::detail

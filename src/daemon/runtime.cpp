@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "describe.hpp"
 #include "logging.hpp"
 #include "residns/cache/snapshot.hpp"
 #include "residns/config/loader.hpp"
@@ -22,12 +23,6 @@ constexpr std::chrono::milliseconds drain_deadline{2000};
 // Query log records each worker can hold before the writer thread takes them (~300 bytes each).
 constexpr std::size_t query_ring_size = 8192;
 
-std::string describe(const server::bound_address& a) {
-    std::string address = a.address.to_string();
-    if (a.address.is_v6()) address = "[" + address + "]";
-    return address + ":" + std::to_string(a.port);
-}
-
 // Unix seconds: steady time does not survive a restart, a snapshot's age needs the wall clock.
 std::int64_t wall_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -37,9 +32,11 @@ std::int64_t wall_seconds() {
 
 }  // namespace
 
-runtime::runtime(std::string config_path, config::daemon_config config, zone::local_loader local)
+runtime::runtime(std::string config_path, config::daemon_config config, zone::local_loader local,
+                 startup_options options)
     : config_path_(std::move(config_path)),
       config_(std::move(config)),
+      options_(std::move(options)),
       local_(std::move(local)),
       stop_signals_(control_io_, SIGTERM, SIGINT),
       reload_signals_(control_io_, SIGHUP) {}
@@ -85,24 +82,15 @@ void runtime::tag_upstreams() {
 void runtime::start() {
     std::size_t threads = config_.server.threads;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<server::bound_address> bind_to;
-    for (const auto& listen : config_.server.listen) {
-        bind_to.push_back({server::parse_listen_address(listen.address), listen.port});
-    }
     cache_ = std::make_unique<cache::answer_cache>(config_.cache);
     tag_upstreams();
     cache_view_ = std::make_unique<control::answer_cache_view>(*cache_, &origins_);
     flights_ = std::make_unique<server::flight_registry>();
-    for (std::size_t i = 0; i < threads; ++i) {
-        upstream_metrics_.push_back(std::make_unique<upstream::upstream_metrics>());
-        workers_.push_back(std::make_unique<server::worker>(
-            config_.server, bind_to,
-            forwarder_factory_for(config_.upstream, upstream_metrics_.back().get()), cache_.get(),
-            config_.upstream.forward_zones, flights_.get()));
-        // Ports of 0 are now concrete: the other workers share them through SO_REUSEPORT.
-        if (i == 0) bind_to = workers_.front()->bound();
-        workers_.back()->set_local_data(local_.current());
-        workers_.back()->set_upstream_origins(&origins_);
+    create_workers(threads);
+    if (options_.activation.empty()) {
+        open_configured_listeners();
+    } else {
+        adopt_activation_sockets();
     }
     if (config_.log.queries) {
         std::vector<server::query_log_ring*> rings;
@@ -119,13 +107,13 @@ void runtime::start() {
     load_cache_snapshot();
     // Every listener is bound. The metrics endpoint and the control socket exist before the first
     // query is answered (they serve once run() runs control_io_).
-    listening_ = true;
+    listening_ready_ = true;
     start_control_plane();
+    drop_privileges_if_configured();
     for (auto& w : workers_)
         w->start_thread();
-    for (const auto& a : bind_to)
-        spdlog::info("listening on {} (udp, tcp)", describe(a));
     spdlog::info("residns {} ready with {} worker(s)", RESIDNS_VERSION, threads);
+    notify_.ready(status_line());
 }
 
 int runtime::run() {
@@ -133,6 +121,7 @@ int runtime::run() {
     wait_for_reload();
     schedule_cache_snapshot();
     control_io_.run();
+    notify_.stopping();
     spdlog::info("shutting down: finishing queries in flight");
     http_.reset();
     control_.reset();
@@ -199,23 +188,14 @@ void runtime::flush_after_reload(const upstream::settings& before_upstream,
     }
 }
 
-std::vector<std::string> runtime::reload_configuration() {
-    spdlog::info("reloading {}", config_path_);
-    config::load_result loaded = config::load_file(config_path_);
-    if (!loaded.config) {
-        std::vector<std::string> errors;
-        for (const auto& e : loaded.errors) {
-            errors.push_back(e.to_string());
-            spdlog::error("{}", errors.back());
-        }
-        spdlog::error("reload failed: keeping the running configuration");
-        return errors;
-    }
-    config::daemon_config fresh = std::move(*loaded.config);
-    if (fresh.server != config_.server) {
-        spdlog::warn(
-            "changes to listen, threads, edns_buffer_size, tcp, access_control or rate_limit take "
-            "effect at the next restart");
+// Settings that only a restart applies: named in a warning, and the running values stay in
+// `fresh`.
+void runtime::keep_restart_only_settings(config::daemon_config& fresh) const {
+    server::settings server = fresh.server;
+    server.listen = config_.server.listen;
+    server.policy = config_.server.policy;
+    if (server != config_.server) {
+        spdlog::warn("changes to threads, edns_buffer_size or tcp take effect at the next restart");
     }
     if (fresh.cache != config_.cache) {
         spdlog::warn("changes to cache take effect at the next restart (the cache is kept)");
@@ -223,6 +203,34 @@ std::vector<std::string> runtime::reload_configuration() {
     if (fresh.metrics != config_.metrics || fresh.control != config_.control) {
         spdlog::warn("changes to metrics or control take effect at the next restart");
     }
+    if (fresh.run_as != config_.run_as) {
+        spdlog::warn("changes to user or group take effect at the next restart");
+    }
+    fresh.server.threads = config_.server.threads;
+    fresh.server.edns_udp_size = config_.server.edns_udp_size;
+    fresh.server.tcp = config_.server.tcp;
+    fresh.cache = config_.cache;
+    fresh.metrics = config_.metrics;
+    fresh.control = config_.control;
+    fresh.run_as = config_.run_as;
+}
+
+runtime::reload_outcome runtime::reload_configuration() {
+    notify_.reloading();
+    spdlog::info("reloading {}", config_path_);
+    config::load_result loaded = config::load_file(config_path_);
+    if (!loaded.config) {
+        reload_outcome failed;
+        for (const auto& e : loaded.errors) {
+            failed.messages.push_back(e.to_string());
+            spdlog::error("{}", failed.messages.back());
+        }
+        spdlog::error("reload failed: keeping the running configuration");
+        notify_.ready("reload failed, running the previous configuration; " + status_line());
+        return failed;
+    }
+    config::daemon_config fresh = std::move(*loaded.config);
+    keep_restart_only_settings(fresh);
     if (fresh.log.level != config_.log.level) daemon::set_log_level(fresh.log.level);
     if (fresh.log.queries != config_.log.queries) {
         spdlog::warn("turning the query log on or off takes effect at the next restart");
@@ -236,14 +244,15 @@ std::vector<std::string> runtime::reload_configuration() {
             fresh.log.query_file = config_.log.query_file;
         }
     }
-    bool upstreams_changed = fresh.upstream != config_.upstream;
-    fresh.server = config_.server;
-    fresh.cache = config_.cache;
-    fresh.metrics = config_.metrics;
-    fresh.control = config_.control;
+
+    reload_outcome outcome{.applied = true, .messages = {}};
+    apply_listen_changes(fresh.server.listen, outcome.messages);
+    if (fresh.server.policy != config_.server.policy) apply_policy(fresh.server.policy);
+    const bool upstreams_changed = fresh.upstream != config_.upstream;
     const upstream::settings before_upstream = config_.upstream;
     const std::shared_ptr<const zone::local_data> before_local = local_.current();
     config_ = std::move(fresh);
+
     const bool local_changed = reload_local_data();
     if (upstreams_changed) {
         tag_upstreams();
@@ -255,8 +264,13 @@ std::vector<std::string> runtime::reload_configuration() {
         log_upstreams();
     }
     flush_after_reload(before_upstream, before_local.get(), local_changed);
-    spdlog::info("reload done");
-    return {};
+    if (outcome.messages.empty()) {
+        spdlog::info("reload done");
+    } else {
+        spdlog::warn("reload done with {} problem(s)", outcome.messages.size());
+    }
+    notify_.ready(status_line());
+    return outcome;
 }
 
 // The metrics endpoint and the control socket, on control_io_ (never on a worker). Failing to
@@ -384,7 +398,7 @@ control::metrics_snapshot runtime::snapshot() const {
 
 // Listeners bound, and an upstream of the running configuration up (or none configured).
 bool runtime::ready() const {
-    if (!listening_) return false;
+    if (!listening_ready_) return false;
     std::vector<std::string> configured;
     for (const auto& u : config_.upstream.upstreams)
         configured.push_back(control::endpoint_name(u.address, u.port));
@@ -407,10 +421,15 @@ std::string runtime::stats() {
 }
 
 control::reply runtime::reload() {
-    const auto errors = reload_configuration();
-    if (errors.empty()) return {true, "reloaded " + config_path_ + "\n"};
+    const auto outcome = reload_configuration();
+    if (outcome.applied) {
+        std::string text = "reloaded " + config_path_ + "\n";
+        for (const auto& m : outcome.messages)
+            text += "warning: " + m + "\n";
+        return {true, std::move(text)};
+    }
     std::string message = "reload failed, the running configuration stays:";
-    for (const auto& e : errors)
+    for (const auto& e : outcome.messages)
         message += "\n" + e;  // one error per line
     return control::reply::error(message);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "privileges.hpp"
 #include "query_log_writer.hpp"
 #include "residns/cache/answer_cache.hpp"
 #include "residns/config/daemon_config.hpp"
@@ -22,26 +24,65 @@
 #include "residns/control/metrics_snapshot.hpp"
 #include "residns/server/worker.hpp"
 #include "residns/zone/local_loader.hpp"
+#include "sd_notify.hpp"
 
 namespace residns::daemon {
+
+// What main() decided before the runtime exists.
+struct startup_options {
+    // Socket activation: serve these instead of binding `listen` (empty: bind `listen`).
+    std::vector<server::inherited_socket> activation;
+    // `user` / `group`, resolved: switch to it once every socket is bound.
+    std::optional<identity> run_as;
+};
 
 class runtime : private control::control_backend {
 public:
     // `local` has loaded config.local already (start() hands its data to the workers).
-    runtime(std::string config_path, config::daemon_config config, zone::local_loader local);
+    runtime(std::string config_path, config::daemon_config config, zone::local_loader local,
+            startup_options options = {});
     ~runtime() override;
 
-    // Binds every listener and starts the workers; throws on failures (with a message).
+    // Binds every listener, opens the metrics endpoint and the control socket, drops privileges
+    // (`user`), starts the workers and tells systemd it is ready; throws on failures (with a
+    // message).
     void start();
     // Runs until SIGTERM or SIGINT, then drains and returns the process exit code.
     int run();
 
 private:
+    // The result of a reload: `applied` false means the new file was not used (its errors are in
+    // `messages`); true with messages means parts failed (a listener that did not bind).
+    struct reload_outcome {
+        bool applied = false;
+        std::vector<std::string> messages;
+    };
+
     void wait_for_stop();
     void wait_for_reload();
-    // Re-reads the configuration; returns the errors (empty: done) and keeps the running
-    // configuration on errors.
-    std::vector<std::string> reload_configuration();
+    // Re-reads the configuration and applies what can change at runtime; keeps the running
+    // configuration when the new one is invalid.
+    reload_outcome reload_configuration();
+    void keep_restart_only_settings(config::daemon_config& fresh) const;
+
+    // Listeners (runtime_listeners.cpp): the addresses of `listen` as bound, or the sockets of
+    // socket activation; a reload opens the added addresses and closes the removed ones.
+    struct listening {
+        server::listen_address configured;
+        server::bound_address bound;
+    };
+    void create_workers(std::size_t threads);
+    server::bound_address bind_everywhere(server::bound_address where);
+    void open_configured_listeners();
+    void adopt_activation_sockets();
+    // Opens and closes listeners so that the running set matches `wanted`; failures to bind are
+    // appended to `problems` and the rest still applies.
+    void apply_listen_changes(const std::vector<server::listen_address>& wanted,
+                              std::vector<std::string>& problems);
+    void apply_policy(const policy::settings& policy);
+    std::string status_line() const;
+    // `user` / `group`: hands the runtime files to that user, then switches to it.
+    void drop_privileges_if_configured();
     void log_upstreams() const;
     // Gives every configured upstream a tag in origins_.
     void tag_upstreams();
@@ -73,6 +114,9 @@ private:
 
     std::string config_path_;
     config::daemon_config config_;
+    startup_options options_;
+    notifier notify_;
+    std::vector<listening> listening_;
     zone::local_loader local_;
     boost::asio::io_context control_io_{1};
     boost::asio::signal_set stop_signals_;
@@ -89,7 +133,7 @@ private:
     // The query log (log.queries): one ring per worker, and the thread that writes them.
     std::vector<std::unique_ptr<server::query_log_ring>> query_rings_;
     std::unique_ptr<query_log_writer> query_log_;
-    bool listening_ = false;
+    bool listening_ready_ = false;
     // On control_io_; declared after it so that they close before it goes.
     std::unique_ptr<control::http_server> http_;
     std::unique_ptr<control::control_server> control_;

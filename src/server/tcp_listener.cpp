@@ -1,6 +1,8 @@
 // TCP acceptor and sessions with pipelining and out-of-order answers.
 #include "residns/server/tcp_listener.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -13,15 +15,14 @@ namespace residns::server {
 tcp_listener::tcp_listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& local,
                            const tcp_settings& config, query_handler& handler,
                            tcp_connection_table& table, transport_counters& counters,
-                           const policy::access_control& acl, std::uint16_t edns_udp_size)
+                           const listener_policy& policy)
     : io_(io),
       acceptor_(io),
       settings_(config),
       handler_(handler),
       table_(table),
       counters_(counters),
-      acl_(acl),
-      edns_udp_size_(edns_udp_size) {
+      policy_(policy) {
     acceptor_.open(local.protocol());
     int one = 1;
     ::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
@@ -29,6 +30,27 @@ tcp_listener::tcp_listener(boost::asio::io_context& io, const boost::asio::ip::t
     if (local.address().is_v6()) acceptor_.set_option(boost::asio::ip::v6_only(true));
     acceptor_.bind(local);
     acceptor_.listen(boost::asio::socket_base::max_listen_connections);
+    local_ = acceptor_.local_endpoint();
+}
+
+tcp_listener::tcp_listener(boost::asio::io_context& io, int fd,
+                           const boost::asio::ip::tcp::endpoint& local, const tcp_settings& config,
+                           query_handler& handler, tcp_connection_table& table,
+                           transport_counters& counters, const listener_policy& policy)
+    : io_(io),
+      acceptor_(io),
+      settings_(config),
+      handler_(handler),
+      table_(table),
+      counters_(counters),
+      policy_(policy),
+      local_(local) {
+    try {
+        acceptor_.assign(local.protocol(), fd);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
 }
 
 void tcp_listener::start() {
@@ -59,7 +81,7 @@ void tcp_listener::accept_next() {
                 client = tcp_client_key_of(peer);
                 if (const auto client =
                         policy::from_sockaddr(peer.data(), static_cast<socklen_t>(peer.size()))) {
-                    verdict = self->acl_.check(*client);
+                    verdict = self->policy_.acl.check(*client);
                 }
             }
         }
@@ -82,7 +104,7 @@ void tcp_listener::accept_next() {
                                                   self->handler_, self->table_, self->counters_);
                 session->track_client(client);
                 if (verdict == policy::acl_verdict::refuse) {
-                    session->refuse_all(self->edns_udp_size_);
+                    session->refuse_all(self->policy_.edns_udp_size);
                 }
                 session->start();
                 std::erase_if(self->sessions_, [](const auto& w) { return w.expired(); });

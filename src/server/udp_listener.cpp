@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
@@ -24,29 +25,44 @@ void set_option(int fd, int level, int option, int value) {
 
 udp_listener::udp_listener(boost::asio::io_context& io, const boost::asio::ip::udp::endpoint& local,
                            query_handler& handler, transport_counters& counters,
-                           const policy::access_control& acl, policy::rate_limiter* limiter,
-                           std::uint16_t edns_udp_size)
-    : socket_(io),
-      handler_(handler),
-      counters_(counters),
-      acl_(acl),
-      limiter_(limiter),
-      edns_udp_size_(edns_udp_size) {
+                           listener_policy& policy)
+    : socket_(io), handler_(handler), counters_(counters), policy_(policy) {
     socket_.open(local.protocol());
-    int fd = socket_.native_handle();
-    set_option(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+    configure(local, true);
+    socket_.bind(local);
+    local_ = socket_.local_endpoint();
+    socket_.non_blocking(true);
+}
+
+udp_listener::udp_listener(boost::asio::io_context& io, int fd,
+                           const boost::asio::ip::udp::endpoint& local, query_handler& handler,
+                           transport_counters& counters, listener_policy& policy)
+    : socket_(io), handler_(handler), counters_(counters), policy_(policy), local_(local) {
+    try {
+        socket_.assign(local.protocol(), fd);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    configure(local, false);
+    socket_.non_blocking(true);
+}
+
+void udp_listener::configure(const boost::asio::ip::udp::endpoint& local, bool bound_here) {
+    const int fd = socket_.native_handle();
+    if (bound_here) set_option(fd, SOL_SOCKET, SO_REUSEPORT, 1);
     // Buffers sized for bursts; the kernel caps them at net.core.*mem_max.
     set_option(fd, SOL_SOCKET, SO_RCVBUF, 4 << 20);
     set_option(fd, SOL_SOCKET, SO_SNDBUF, 4 << 20);
     wildcard_ = local.address().is_unspecified();
     if (local.address().is_v6()) {
-        set_option(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+        // An adopted IPv6 socket may be dual-stack: its IPv4 datagrams then carry IPV6_PKTINFO
+        // with a mapped address, and a reply may use it as the source.
+        if (bound_here) set_option(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
         if (wildcard_) set_option(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
     } else if (wildcard_) {
         set_option(fd, IPPROTO_IP, IP_PKTINFO, 1);
     }
-    socket_.bind(local);
-    socket_.non_blocking(true);
 }
 
 void udp_listener::start() {
@@ -121,31 +137,32 @@ bool udp_listener::screen(std::span<const std::uint8_t> query, const peer& from,
                                               from.address_length);
     result = handle_result::drop;
     if (!client) return true;  // not IPv4 or IPv6: cannot happen on our sockets
-    switch (acl_.check(*client)) {
+    switch (policy_.acl.check(*client)) {
         case policy::acl_verdict::allow:
             break;
         case policy::acl_verdict::drop:
             counters_.dropped_acl.add();
             return true;
         case policy::acl_verdict::refuse:
-            length = policy::write_policy_answer(query, wire::rcode::refused, false, edns_udp_size_,
-                                                 out);
+            length = policy::write_policy_answer(query, wire::rcode::refused, false,
+                                                 policy_.edns_udp_size, out);
             if (length > 0) {
                 counters_.refused_acl.add();
                 result = handle_result::answer;
             }
             return true;
     }
-    if (limiter_ == nullptr) return false;
-    switch (limiter_->check(*client, now)) {
+    policy::rate_limiter* limiter = policy_.limiter.get();
+    if (limiter == nullptr) return false;
+    switch (limiter->check(*client, now)) {
         case policy::rate_verdict::pass:
             return false;
         case policy::rate_verdict::drop:
             counters_.rate_limited_dropped.add();
             return true;
         case policy::rate_verdict::truncate:
-            length =
-                policy::write_policy_answer(query, wire::rcode::noerror, true, edns_udp_size_, out);
+            length = policy::write_policy_answer(query, wire::rcode::noerror, true,
+                                                 policy_.edns_udp_size, out);
             if (length > 0) {
                 counters_.rate_limited_truncated.add();
                 result = handle_result::answer;
@@ -186,8 +203,8 @@ void udp_listener::on_readable() {
             return;
         }
         // One clock read per batch (vDSO, no syscall) is precise enough for per-second rates.
-        const auto now = limiter_ != nullptr ? std::chrono::steady_clock::now()
-                                             : policy::rate_limiter::time_point{};
+        const auto now = policy_.limiter != nullptr ? std::chrono::steady_clock::now()
+                                                    : policy::rate_limiter::time_point{};
         const auto arrived = handler_.logging_queries() ? std::chrono::steady_clock::now()
                                                         : std::chrono::steady_clock::time_point{};
         std::size_t reply_count = 0;

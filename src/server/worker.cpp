@@ -1,6 +1,9 @@
 // Worker set-up, its thread, and draining at shutdown.
 #include "residns/server/worker.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
 #include <stdexcept>
 
 #include <boost/asio/post.hpp>
@@ -18,27 +21,120 @@ boost::asio::ip::address parse_listen_address(const std::string& text) {
 worker::worker(const settings& config, const std::vector<bound_address>& bind_to,
                const forwarder_factory& make_forwarder, cache::answer_cache* cache,
                const std::vector<upstream::forward_zone>& forward_zones, flight_registry* registry)
-    : work_(io_.get_executor()), settings_(config), acl_(settings_.policy.access) {
-    if (settings_.policy.rate_limit.enabled) {
-        limiter_ = std::make_unique<policy::rate_limiter>(settings_.policy.rate_limit);
-    }
+    : work_(io_.get_executor()), settings_(config), rate_limit_(settings_.policy.rate_limit) {
+    policy_.acl = policy::access_control(settings_.policy.access);
+    policy_.edns_udp_size = settings_.edns_udp_size;
+    if (rate_limit_.enabled) policy_.limiter = std::make_unique<policy::rate_limiter>(rate_limit_);
     forwarder_ = make_forwarder(io_);
     handler_ = std::make_unique<query_handler>(
         settings_, *forwarder_, handler_counters_,
         cache_options{.cache = cache, .io = &io_, .registry = registry});
     handler_->set_forward_zones(forward_zones);
-    for (const auto& where : bind_to) {
+    auto listeners = bind_listeners(bind_to);
+    attach_here(listeners, false);
+}
+
+listener_set worker::bind_listeners(const std::vector<bound_address>& addresses) {
+    listener_set out;
+    for (const auto& where : addresses) {
         auto udp = std::make_shared<udp_listener>(
             io_, boost::asio::ip::udp::endpoint(where.address, where.port), *handler_,
-            transport_counters_, acl_, limiter_.get(), settings_.edns_udp_size);
+            transport_counters_, policy_);
         // A port of 0 is resolved by the UDP socket; TCP takes the same port.
-        std::uint16_t port = udp->local_endpoint().port();
-        auto tcp = std::make_shared<tcp_listener>(
+        const std::uint16_t port = udp->local_endpoint().port();
+        out.tcp.push_back(std::make_shared<tcp_listener>(
             io_, boost::asio::ip::tcp::endpoint(where.address, port), settings_.tcp, *handler_,
-            tcp_table_, transport_counters_, acl_, settings_.edns_udp_size);
+            tcp_table_, transport_counters_, policy_));
+        out.udp.push_back(std::move(udp));
+    }
+    return out;
+}
+
+listener_set worker::adopt(const std::vector<inherited_socket>& sockets) {
+    listener_set out;
+    for (const auto& s : sockets) {
+        const int fd = ::fcntl(s.fd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0) {
+            throw boost::system::system_error(errno, boost::system::system_category(), "dup");
+        }
+        if (s.tcp) {
+            out.tcp.push_back(std::make_shared<tcp_listener>(
+                io_, fd, boost::asio::ip::tcp::endpoint(s.local.address, s.local.port),
+                settings_.tcp, *handler_, tcp_table_, transport_counters_, policy_));
+        } else {
+            out.udp.push_back(std::make_shared<udp_listener>(
+                io_, fd, boost::asio::ip::udp::endpoint(s.local.address, s.local.port), *handler_,
+                transport_counters_, policy_));
+        }
+    }
+    return out;
+}
+
+void worker::attach_here(listener_set& listeners, bool start) {
+    for (auto& udp : listeners.udp) {
+        if (start) udp->start();
         udp_.push_back(std::move(udp));
+    }
+    for (auto& tcp : listeners.tcp) {
+        if (start) tcp->start();
         tcp_.push_back(std::move(tcp));
     }
+}
+
+void worker::attach(listener_set listeners) {
+    if (!thread_.joinable()) {
+        attach_here(listeners, false);  // start_thread() starts them
+        return;
+    }
+    boost::asio::post(io_, [this, listeners = std::move(listeners)]() mutable {
+        if (draining_) {
+            for (auto& udp : listeners.udp)
+                udp->close();
+            for (auto& tcp : listeners.tcp)
+                tcp->stop();
+            return;
+        }
+        attach_here(listeners, true);
+    });
+}
+
+void worker::detach(std::vector<bound_address> addresses) {
+    boost::asio::post(io_, [this, addresses = std::move(addresses)] {
+        const auto listed = [&](const auto& endpoint) {
+            const bound_address a{endpoint.address(), endpoint.port()};
+            return std::find(addresses.begin(), addresses.end(), a) != addresses.end();
+        };
+        std::erase_if(udp_, [&](const std::shared_ptr<udp_listener>& udp) {
+            if (!listed(udp->local_endpoint())) return false;
+            udp->close();
+            return true;
+        });
+        std::erase_if(tcp_, [&](const std::shared_ptr<tcp_listener>& tcp) {
+            if (!listed(tcp->local_endpoint())) return false;
+            tcp->stop();
+            return true;
+        });
+    });
+}
+
+void worker::set_policy(const policy::settings& config) {
+    // Built here, on the controlling thread: the worker's thread only swaps.
+    auto acl = std::make_shared<policy::access_control>(config.access);
+    std::shared_ptr<policy::rate_limiter> limiter;
+    const bool new_limiter = config.rate_limit != rate_limit_;
+    if (new_limiter && config.rate_limit.enabled) {
+        limiter = std::make_shared<policy::rate_limiter>(config.rate_limit);
+    }
+    rate_limit_ = config.rate_limit;
+    boost::asio::post(io_, [this, acl = std::move(acl), limiter = std::move(limiter), new_limiter,
+                            rebinding = config.rebinding] {
+        policy_.acl = std::move(*acl);
+        handler_->set_rebinding(rebinding);
+        if (!new_limiter) return;
+        // Buckets are per settings: a changed rate starts with full buckets.
+        policy_.limiter.reset();
+        if (limiter) policy_.limiter = std::make_unique<policy::rate_limiter>(std::move(*limiter));
+    });
 }
 
 worker::~worker() {
@@ -71,6 +167,7 @@ void worker::start_thread() {
 
 void worker::drain(std::chrono::milliseconds deadline) {
     boost::asio::post(io_, [this, deadline] {
+        draining_ = true;
         for (auto& udp : udp_)
             udp->stop_reading();
         for (auto& tcp : tcp_)

@@ -24,12 +24,23 @@ struct log_settings {
     friend bool operator==(const log_settings&, const log_settings&) = default;
 };
 
+// Who the daemon runs as once its sockets are bound (`user`, `group`); empty: stay who started it.
+struct run_as_settings {
+    // A user name or number.
+    std::string user;
+    // A group name or number; empty: the user's primary group.
+    std::string group;
+
+    friend bool operator==(const run_as_settings&, const run_as_settings&) = default;
+};
+
 struct daemon_config {
     // Path of the file the configuration came from (the file name given to load_string).
     std::string source;
     server::settings server;
     upstream::settings upstream;
     log_settings log;
+    run_as_settings run_as;
     cache::settings cache;
     // Local data: zone files, hosts files and inline records.
     zone::settings local;

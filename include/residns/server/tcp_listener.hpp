@@ -8,7 +8,7 @@
 // without the query handler (and closes on garbage). TCP is not rate limited: the handshake
 // proves the source address.
 //
-// Threading: used only on its worker's thread.
+// Threading: constructed on the controlling thread, then used only on its worker's thread.
 #pragma once
 
 #include <array>
@@ -23,8 +23,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "residns/policy/access_control.hpp"
 #include "residns/server/counters.hpp"
+#include "residns/server/listener_policy.hpp"
 #include "residns/server/query_handler.hpp"
 #include "residns/server/settings.hpp"
 
@@ -50,17 +50,21 @@ class tcp_session;
 
 class tcp_listener : public std::enable_shared_from_this<tcp_listener> {
 public:
-    // Opens, binds and listens; throws boost::system::system_error on failure (start-up only).
-    // `acl` belongs to the worker and outlives the listener and its sessions.
+    // Opens, binds and listens; throws boost::system::system_error on failure. `policy` belongs
+    // to the worker and outlives the listener and its sessions.
     tcp_listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& local,
                  const tcp_settings& config, query_handler& handler, tcp_connection_table& table,
-                 transport_counters& counters, const policy::access_control& acl,
-                 std::uint16_t edns_udp_size = 1232);
+                 transport_counters& counters, const listener_policy& policy);
+    // Accepts on `fd`, a listening TCP socket it now owns (socket activation); throws on failure.
+    tcp_listener(boost::asio::io_context& io, int fd, const boost::asio::ip::tcp::endpoint& local,
+                 const tcp_settings& config, query_handler& handler, tcp_connection_table& table,
+                 transport_counters& counters, const listener_policy& policy);
 
     void start();
     // Stops accepting; open sessions finish what they have in flight and close.
     void stop();
-    boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    // Where it is bound (valid after stop()).
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return local_; }
 
 private:
     void accept_next();
@@ -71,8 +75,8 @@ private:
     query_handler& handler_;
     tcp_connection_table& table_;
     transport_counters& counters_;
-    const policy::access_control& acl_;
-    std::uint16_t edns_udp_size_;
+    const listener_policy& policy_;
+    boost::asio::ip::tcp::endpoint local_;
     std::vector<std::weak_ptr<tcp_session>> sessions_;
     bool stopped_ = false;
 };

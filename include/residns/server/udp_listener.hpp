@@ -7,7 +7,9 @@
 // list (REFUSED or nothing) and, when rate limiting is on, against its prefix's bucket (TC=1 or
 // nothing); both are per-packet lookups without allocation, locks or logging.
 //
-// Threading: used only on its worker's thread. Forwarded answers arrive later through a reply
+// The socket is either bound here or adopted (socket activation: a dup of a socket bound by
+// systemd). Threading: constructed on the controlling thread, then used only on its worker's
+// thread. Forwarded answers arrive later through a reply
 // callback that holds a weak reference, so the listener may close first.
 #pragma once
 
@@ -19,28 +21,28 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
-#include "residns/policy/access_control.hpp"
-#include "residns/policy/rate_limiter.hpp"
 #include "residns/server/counters.hpp"
+#include "residns/server/listener_policy.hpp"
 #include "residns/server/query_handler.hpp"
 
 namespace residns::server {
 
 class udp_listener : public std::enable_shared_from_this<udp_listener> {
 public:
-    // Opens and binds the socket; throws boost::system::system_error on failure (start-up only).
-    // `acl` and `limiter` (null: no rate limiting) belong to the worker and outlive the listener;
-    // `edns_udp_size` is advertised in the policy's own answers.
+    // Opens and binds the socket; throws boost::system::system_error on failure. `policy`
+    // belongs to the worker and outlives the listener.
     udp_listener(boost::asio::io_context& io, const boost::asio::ip::udp::endpoint& local,
-                 query_handler& handler, transport_counters& counters,
-                 const policy::access_control& acl, policy::rate_limiter* limiter = nullptr,
-                 std::uint16_t edns_udp_size = 1232);
+                 query_handler& handler, transport_counters& counters, listener_policy& policy);
+    // Serves `fd`, a bound UDP socket it now owns (socket activation); throws on failure.
+    udp_listener(boost::asio::io_context& io, int fd, const boost::asio::ip::udp::endpoint& local,
+                 query_handler& handler, transport_counters& counters, listener_policy& policy);
 
     void start();
     // Stops reading new queries; answers still pending are sent if the socket stays open.
     void stop_reading();
     void close();
-    boost::asio::ip::udp::endpoint local_endpoint() const { return socket_.local_endpoint(); }
+    // Where it is bound (valid after close()).
+    boost::asio::ip::udp::endpoint local_endpoint() const { return local_; }
 
 private:
     static constexpr std::size_t batch_size = 32;
@@ -62,6 +64,8 @@ private:
         std::size_t control_length = 0;
     };
 
+    // Socket options and the wildcard flag, for bound and adopted sockets alike.
+    void configure(const boost::asio::ip::udp::endpoint& local, bool bound_here);
     void wait_readable();
     void on_readable();
     void capture_destination(const msghdr& received, peer& out) const;
@@ -78,9 +82,8 @@ private:
     boost::asio::ip::udp::socket socket_;
     query_handler& handler_;
     transport_counters& counters_;
-    const policy::access_control& acl_;
-    policy::rate_limiter* limiter_;
-    std::uint16_t edns_udp_size_;
+    listener_policy& policy_;
+    boost::asio::ip::udp::endpoint local_;
     bool wildcard_ = false;
     bool reading_ = false;
 

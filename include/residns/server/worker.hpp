@@ -2,13 +2,20 @@
 // acceptors (SO_REUSEPORT on every listen address). Workers share nothing mutable but the answer
 // cache (thread-safe, owned by the daemon) and read only their own counters on the hot path.
 //
+// Listeners and policy can change while it runs (configuration reload): the controlling thread
+// binds new listeners on the worker's io_context (bind_listeners, adopt), and attach / detach /
+// set_policy hand the change to the worker's thread, so the listeners that stay, the query
+// handler and the cache are never interrupted.
+//
 // Threading: construct and destroy on the controlling thread while the worker's thread is not
-// running; everything else runs on the worker's thread (use post() to reach it).
+// running; the public functions are called on the controlling thread, and everything they change
+// is changed on the worker's thread (through post()).
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -17,9 +24,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
-#include "residns/policy/access_control.hpp"
-#include "residns/policy/rate_limiter.hpp"
 #include "residns/server/counters.hpp"
+#include "residns/server/listener_policy.hpp"
 #include "residns/server/query_handler.hpp"
 #include "residns/server/settings.hpp"
 #include "residns/server/tcp_listener.hpp"
@@ -35,6 +41,23 @@ using forwarder_factory =
 struct bound_address {
     boost::asio::ip::address address;
     std::uint16_t port = 0;
+
+    friend bool operator==(const bound_address&, const bound_address&) = default;
+};
+
+// A socket the daemon did not bind itself (socket activation): UDP or TCP, bound and (TCP)
+// listening. Every worker serves its own dup() of it; the original stays with the caller.
+struct inherited_socket {
+    int fd = -1;
+    bool tcp = false;
+    bound_address local;
+    std::string name;  // its $LISTEN_FDNAMES entry, may be empty
+};
+
+// Listeners bound for one worker that do not serve yet (attach() hands them over).
+struct listener_set {
+    std::vector<std::shared_ptr<udp_listener>> udp;
+    std::vector<std::shared_ptr<tcp_listener>> tcp;
 };
 
 class worker {
@@ -51,8 +74,22 @@ public:
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
 
-    // The addresses actually bound (UDP; TCP uses the same ports).
+    // The addresses actually bound (UDP; TCP uses the same ports). Before start_thread() only.
     std::vector<bound_address> bound() const;
+
+    // Binds UDP and TCP on each address (a port of 0: UDP picks one, TCP takes the same), on this
+    // worker's io_context but not serving yet; throws boost::system::system_error.
+    listener_set bind_listeners(const std::vector<bound_address>& addresses);
+    // Listeners on dup()s of passed sockets; throws boost::system::system_error.
+    listener_set adopt(const std::vector<inherited_socket>& sockets);
+    // The listeners serve: at once before start_thread(), else from the worker's thread.
+    void attach(listener_set listeners);
+    // Closes the UDP sockets and TCP acceptors bound to `addresses` (open TCP sessions finish
+    // their queries first).
+    void detach(std::vector<bound_address> addresses);
+    // Replaces the access list, the rate limiter (kept when its settings are unchanged) and the
+    // rebinding protection.
+    void set_policy(const policy::settings& policy);
 
     void start_thread();
     // Asks the worker to stop reading queries and finish those in flight; its thread exits once
@@ -80,6 +117,7 @@ public:
 
 private:
     void drain_step(std::chrono::steady_clock::time_point deadline);
+    void attach_here(listener_set& listeners, bool start);
 
     boost::asio::io_context io_{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
@@ -92,8 +130,9 @@ private:
     std::unique_ptr<query_handler> handler_;
     // Policy of this worker's listeners: the access list, and the rate limiter (null when off;
     // per worker, so no locks: SO_REUSEPORT gives each worker its share of client addresses).
-    policy::access_control acl_;
-    std::unique_ptr<policy::rate_limiter> limiter_;
+    listener_policy policy_;
+    policy::rate_limit_settings rate_limit_;
+    bool draining_ = false;  // worker thread
     tcp_connection_table tcp_table_;
     std::vector<std::shared_ptr<udp_listener>> udp_;
     std::vector<std::shared_ptr<tcp_listener>> tcp_;
