@@ -73,12 +73,12 @@ void tcp_listener::accept_next() {
         auto self = weak.lock();
         if (!self || self->stopped_) return;
         policy::acl_verdict verdict = policy::acl_verdict::drop;
-        tcp_client_key client{};
+        tcp_client_key client_key{};
         if (!error) {
             boost::system::error_code peer_error;
             const auto peer = socket.remote_endpoint(peer_error);
             if (!peer_error) {
-                client = tcp_client_key_of(peer);
+                client_key = tcp_client_key_of(peer);
                 if (const auto client =
                         policy::from_sockaddr(peer.data(), static_cast<socklen_t>(peer.size()))) {
                     verdict = self->policy_.acl.check(*client);
@@ -90,7 +90,7 @@ void tcp_listener::accept_next() {
             boost::system::error_code ignored;
             socket.close(ignored);
         } else if (!error) {
-            const auto known = self->table_.per_client.find(client);
+            const auto known = self->table_.per_client.find(client_key);
             if (self->table_.open >= self->settings_.max_connections ||
                 (known != self->table_.per_client.end() &&
                  known->second >= self->settings_.max_connections_per_client)) {
@@ -102,7 +102,7 @@ void tcp_listener::accept_next() {
                 auto session =
                     std::make_shared<tcp_session>(std::move(socket), self->settings_,
                                                   self->handler_, self->table_, self->counters_);
-                session->track_client(client);
+                session->track_client(client_key);
                 if (verdict == policy::acl_verdict::refuse) {
                     session->refuse_all(self->policy_.edns_udp_size);
                 }
@@ -146,9 +146,9 @@ void tcp_session::track_client(const tcp_client_key& client) {
 
 tcp_client_key tcp_client_key_of(const boost::asio::ip::tcp::endpoint& peer) {
     const auto a = peer.address();
-    return a.is_v4() ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, a.to_v4())
-                           .to_bytes()
-                     : a.to_v6().to_bytes();
+    return a.is_v4()
+               ? boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, a.to_v4()).to_bytes()
+               : a.to_v6().to_bytes();
 }
 
 void tcp_session::start() {

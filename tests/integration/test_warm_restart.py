@@ -55,8 +55,8 @@ def test_restart_answers_from_the_snapshot(residns_factory, upstream, tmp_path, 
 
     dump = ctl(residns_binary, d, "dump")
     assert dump.returncode == 0, dump.stderr
-    assert re.search(rf"^{re.escape(NAME)}\. IN A NOERROR ttl=\d+ age=\d+$", dump.stdout, re.M), \
-        dump.stdout
+    assert re.search(rf"^{re.escape(NAME)}\. IN A NOERROR ttl=\d+ age=\d+ "
+                     rf"upstream={re.escape(upstream.address)}$", dump.stdout, re.M), dump.stdout
     explain = ctl(residns_binary, d, "explain", NAME, "A")
     assert re.search(r"cache: hit, NOERROR, age \d+s, TTL \d+s left", explain.stdout), \
         explain.stdout
