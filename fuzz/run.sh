@@ -86,20 +86,9 @@ report() {
 echo "== fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time"
 declare -A running=()
 failed=0
-for target in "${targets[@]}"; do
-    while [[ ${#running[@]} -ge $jobs ]]; do
-        set +e
-        wait -n -p done_pid
-        status=$?
-        set -e
-        report "${running[$done_pid]}" "$status"
-        [[ $status -eq 0 ]] || failed=1
-        unset "running[$done_pid]"
-    done
-    run_one "$target" &
-    running[$!]=$target
-done
-while [[ ${#running[@]} -gt 0 ]]; do
+# Waits for one running target to end and reports it.
+reap_one() {
+    local done_pid status
     set +e
     wait -n -p done_pid
     status=$?
@@ -107,5 +96,15 @@ while [[ ${#running[@]} -gt 0 ]]; do
     report "${running[$done_pid]}" "$status"
     [[ $status -eq 0 ]] || failed=1
     unset "running[$done_pid]"
+}
+for target in "${targets[@]}"; do
+    while [[ ${#running[@]} -ge $jobs ]]; do
+        reap_one
+    done
+    run_one "$target" &
+    running[$!]=$target
+done
+while [[ ${#running[@]} -gt 0 ]]; do
+    reap_one
 done
 exit $failed
