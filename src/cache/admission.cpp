@@ -111,6 +111,15 @@ admission admit(std::span<const std::uint8_t> packet, const wire::packet_index& 
         return {insert_result::bad_rcode};
     }
 
+    // Minimal responses (settings.hpp): an answer to the question keeps its answer section only.
+    if (config.minimal_responses && kind == entry_kind::positive && !k.dnssec_ok() &&
+        wire::answers_question(index) && usable > hdr.ancount) {
+        usable = hdr.ancount;
+        counts[1] = 0;
+        counts[2] = 0;
+        if (dropped) keep.resize(usable);
+    }
+
     std::uint32_t lifetime = std::numeric_limits<std::uint32_t>::max();
     bool has_soa = false;
     for (std::size_t i = 0; i < usable; ++i) {
@@ -152,7 +161,7 @@ admission admit(std::span<const std::uint8_t> packet, const wire::packet_index& 
 
     entry* e = allocate_entry(record_count, k.qname().size(), region.size());
     if (e == nullptr) return {insert_result::too_large};
-    e->lru_prev = e->lru_next = e->chain_next = no_slot;
+    e->chain_next = no_slot;
     e->time_a = 0;
     e->time_b = lifetime;
     e->counts = counts;

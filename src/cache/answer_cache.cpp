@@ -1,5 +1,5 @@
 // The answer cache's operations over its shards: insert (admission outside the lock, then the
-// SERVFAIL rules and the LRU add under the exclusive lock), lookup (probe, copy and TTL patch
+// SERVFAIL rules and the CLOCK add under the exclusive lock), lookup (probe, copy and TTL patch
 // under the read side; header, question and OPT outside), flushes and statistics. Policy and
 // locking: answer_cache.hpp.
 #include "residns/cache/answer_cache.hpp"

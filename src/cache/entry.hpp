@@ -1,13 +1,14 @@
-// One cached answer in one malloc'd block: a 36-byte head (links, times, counts, key fields,
-// flags), then the TTL offsets (2 bytes per record), the lower-cased qname and the record bytes.
-// Links are 32-bit slot numbers of the owning shard rather than pointers, which keeps the head
-// small.
+// One cached answer in one block of the entry pool (entry_pool.hpp): a 28-byte head (hash chain
+// link, times, counts, key fields, flags), then the TTL offsets (2 bytes per record), the
+// lower-cased qname and the record bytes. The chain link is a 32-bit slot number of the owning
+// shard rather than a pointer, and eviction needs no list (shard.hpp), which keeps the head
+// small: an A answer to a 24-byte name takes 72 bytes.
 //
 // Concurrency (shard.hpp): everything but `word` is written only while the owning shard is held
 // exclusively (before the entry is published, or by a writer that has shut readers out), and
 // read by readers in between. `word` is atomic: readers set the referenced bit, count hits up to
-// 3 and set the prefetch-signalled bit, each at most once per entry (per insertion into the LRU
-// front, for the referenced bit), so a steady-state hit only loads it.
+// 3 and set the prefetch-signalled bit, each at most once per entry (per pass of the eviction
+// hand, for the referenced bit), so a steady-state hit only loads it.
 #pragma once
 
 #include <array>
@@ -41,7 +42,7 @@ inline constexpr std::uint16_t prefetch_signalled = 0x0800;
 inline constexpr std::uint16_t hits_mask = 0x0600;  // saturating hit count, 0..3
 inline constexpr unsigned hits_shift = 9;
 inline constexpr std::uint16_t failing = 0x0100;  // the upstream failed while this was stale
-// Hit since it last went to the LRU front: eviction gives it a second chance (shard.hpp).
+// Hit since the eviction hand last passed it: the hand gives it a second chance (shard.hpp).
 inline constexpr std::uint16_t referenced = 0x0010;
 }  // namespace entry_bits
 
@@ -52,8 +53,6 @@ inline std::uint32_t to_seconds(time_point now) {
 }
 
 struct entry {
-    std::uint32_t lru_prev;  // towards the front (newest, or last given a second chance)
-    std::uint32_t lru_next;  // towards the tail (next to be looked at for eviction)
     std::uint32_t chain_next;
     // While not failing: the insert time and the lifetime. While failing (expired, served stale
     // because the upstream failed): the expiry time and how long after it the failure holds.
@@ -141,7 +140,7 @@ struct entry {
                std::memcmp(qname().data(), k.qname().data(), qname_length) == 0;
     }
 };
-static_assert(sizeof(entry) == 36, "keep the entry head compact");
+static_assert(sizeof(entry) == 28, "keep the entry head compact");
 
 // Where an entry stands at `now`.
 enum class freshness : std::uint8_t {
@@ -177,11 +176,12 @@ inline void mark_failing(entry& e, std::uint32_t now, std::uint32_t duration) {
     e.word.fetch_or(entry_bits::failing, std::memory_order_relaxed);
 }
 
-// Allocates an entry with room for its tail; the caller fills every field. nullptr when out of
-// memory.
+// Allocates an entry with room for its tail, from the entry pool; the caller fills every field
+// but qname_length and records_length, and splits counts (set to {records, 0, 0}) keeping their
+// sum: free_entry and entry_bytes find the block's size from them. nullptr when out of memory.
 entry* allocate_entry(std::size_t records, std::size_t qname_length, std::size_t records_length);
 void free_entry(entry* e);
-// What the allocator really reserved for it (malloc_usable_size).
+// What the allocator really reserved for it.
 std::size_t entry_bytes(const entry* e);
 
 }  // namespace residns::cache::detail

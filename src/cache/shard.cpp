@@ -1,11 +1,14 @@
-// The shard's index and LRU list: chained hashing over dense slots, second-chance eviction from
-// the LRU tail under a byte budget, and the malloc'd blocks behind entries and index arrays.
+// The shard's index and eviction: chained hashing over dense slots, CLOCK eviction under a byte
+// budget, and the memory behind entries and index arrays.
 // Everything here but find() runs under the exclusive lock (shard.hpp).
 #include "shard.hpp"
+
+#include "entry_pool.hpp"
 
 #include <cstdlib>
 #include <malloc.h>
 #include <new>
+#include <sys/mman.h>
 
 namespace residns::cache::detail {
 namespace {
@@ -13,39 +16,75 @@ namespace {
 constexpr std::size_t initial_slots = 16;
 constexpr std::size_t initial_buckets = 16;
 
+std::size_t size_of(const entry& e) {
+    return entry::size_for(e.record_count(), e.qname_length, e.records_length);
+}
+
 }  // namespace
 
 entry* allocate_entry(std::size_t records, std::size_t qname_length, std::size_t records_length) {
-    void* block = std::malloc(entry::size_for(records, qname_length, records_length));
+    void* block =
+        entry_pool::instance().allocate(entry::size_for(records, qname_length, records_length));
     if (block == nullptr) return nullptr;
-    return new (block) entry{};
+    // The sizes that free_entry and entry_bytes read back; the caller splits the counts.
+    auto* e = new (block) entry{};
+    e->counts = {static_cast<std::uint16_t>(records), 0, 0};
+    e->qname_length = static_cast<std::uint8_t>(qname_length);
+    e->records_length = static_cast<std::uint16_t>(records_length);
+    return e;
 }
 
 void free_entry(entry* e) {
-    std::free(e);
+    entry_pool::instance().deallocate(e, size_of(*e));
 }
 
 std::size_t entry_bytes(const entry* e) {
-    return malloc_usable_size(const_cast<entry*>(e));
+    return entry_pool::reserved(e, size_of(*e));
 }
 
 template <typename T>
-bool malloc_array<T>::reset(std::size_t n) {
-    void* block = std::malloc(n * sizeof(T));  // NOLINT(bugprone-sizeof-expression): T* arrays
-    if (block == nullptr) return false;
-    std::free(data_);
-    data_ = static_cast<T*>(block);
-    size_ = n;
+bool index_array<T>::reset(std::size_t n) {
+    index_array fresh;
+    fresh.size_ = n;
+    const std::size_t length = n * sizeof(T);  // NOLINT(bugprone-sizeof-expression): T* arrays
+    void* block = nullptr;
+    if (fresh.mapped()) {
+        block = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (block == MAP_FAILED) block = nullptr;
+    } else {
+        block = std::malloc(length);
+    }
+    if (block == nullptr) {
+        fresh.size_ = 0;
+        return false;
+    }
+    fresh.data_ = static_cast<T*>(block);
+    swap(fresh);
     return true;
 }
 
 template <typename T>
-std::size_t malloc_array<T>::bytes() const {
-    return data_ == nullptr ? 0 : malloc_usable_size(data_);
+void index_array<T>::release() {
+    if (data_ != nullptr) {
+        if (mapped()) {
+            munmap(data_, size_ * sizeof(T));  // NOLINT(bugprone-sizeof-expression)
+        } else {
+            std::free(data_);
+        }
+    }
+    data_ = nullptr;
+    size_ = 0;
 }
 
-template class malloc_array<entry*>;
-template class malloc_array<std::uint32_t>;
+template <typename T>
+std::size_t index_array<T>::bytes() const {
+    if (data_ == nullptr) return 0;
+    if (mapped()) return size_ * sizeof(T);  // NOLINT(bugprone-sizeof-expression)
+    return malloc_usable_size(data_);
+}
+
+template class index_array<entry*>;
+template class index_array<std::uint32_t>;
 
 shard::~shard() {
     for (std::uint32_t i = 0; i < count_; ++i)
@@ -86,46 +125,22 @@ std::uint32_t shard::find(std::uint64_t hash, const key& k) const {
     return no_slot;
 }
 
-void shard::link_front(std::uint32_t slot) {
-    entry* e = slots_[slot];
-    e->lru_prev = no_slot;
-    e->lru_next = lru_head_;
-    if (lru_head_ != no_slot) slots_[lru_head_]->lru_prev = slot;
-    lru_head_ = slot;
-    if (lru_tail_ == no_slot) lru_tail_ = slot;
-}
-
-void shard::unlink_lru(std::uint32_t slot) {
-    entry* e = slots_[slot];
-    if (e->lru_prev != no_slot) {
-        slots_[e->lru_prev]->lru_next = e->lru_next;
-    } else {
-        lru_head_ = e->lru_next;
-    }
-    if (e->lru_next != no_slot) {
-        slots_[e->lru_next]->lru_prev = e->lru_prev;
-    } else {
-        lru_tail_ = e->lru_prev;
-    }
-}
-
-void shard::evict_one(std::uint32_t now, const settings& config) {
-    // Terminates: each entry moved to the front has its bit cleared, so within one pass over
-    // the list some entry is removed.
+std::uint32_t shard::evict_one(std::uint32_t now, const settings& config) {
+    // Terminates: each entry passed over has its bit cleared, so within one turn of the hand
+    // some entry is evicted.
     for (;;) {
-        const std::uint32_t victim = lru_tail_;
+        if (hand_ >= count_) hand_ = 0;
+        const std::uint32_t victim = hand_++;
         entry* e = slots_[victim];
         if (classify(*e, now, config) == freshness::dead) {
             counters_.expired.add();
         } else if (e->take_reference()) {
-            unlink_lru(victim);
-            link_front(victim);
             continue;
         } else {
             counters_.evictions.add();
         }
-        remove(victim);
-        return;
+        release(victim);
+        return victim;
     }
 }
 
@@ -143,16 +158,6 @@ void shard::unlink_chain(std::uint32_t slot, std::uint64_t hash) {
 
 void shard::relabel(std::uint32_t from, std::uint32_t to) {
     entry* e = slots_[from];
-    if (e->lru_prev != no_slot) {
-        slots_[e->lru_prev]->lru_next = to;
-    } else {
-        lru_head_ = to;
-    }
-    if (e->lru_next != no_slot) {
-        slots_[e->lru_next]->lru_prev = to;
-    } else {
-        lru_tail_ = to;
-    }
     std::uint32_t& head = buckets_[hash_of(*e) & (buckets_.size() - 1)];
     if (head == from) {
         head = to;
@@ -165,20 +170,28 @@ void shard::relabel(std::uint32_t from, std::uint32_t to) {
     slots_[to] = e;
 }
 
-void shard::remove(std::uint32_t slot) {
+void shard::release(std::uint32_t slot) {
     entry* e = slots_[slot];
     unlink_chain(slot, hash_of(*e));
-    unlink_lru(slot);
     entry_bytes_ -= entry_bytes(e);
     free_entry(e);
+    slots_[slot] = nullptr;
+}
+
+void shard::close_hole(std::uint32_t slot) {
     const std::uint32_t last = count_ - 1;
     if (slot != last) relabel(last, slot);
     count_ = last;
     publish_size();
 }
 
+void shard::remove(std::uint32_t slot) {
+    release(slot);
+    close_hole(slot);
+}
+
 bool shard::grow_slots() {
-    malloc_array<entry*> bigger;
+    index_array<entry*> bigger;
     if (!bigger.reset(slots_.size() * 2)) return false;
     for (std::uint32_t i = 0; i < count_; ++i)
         bigger[i] = slots_[i];
@@ -187,7 +200,7 @@ bool shard::grow_slots() {
 }
 
 bool shard::grow_buckets() {
-    malloc_array<std::uint32_t> bigger;
+    index_array<std::uint32_t> bigger;
     if (!bigger.reset(buckets_.size() * 2)) return false;
     const std::size_t mask = bigger.size() - 1;
     for (std::size_t b = 0; b < bigger.size(); ++b)
@@ -204,28 +217,38 @@ bool shard::grow_buckets() {
 bool shard::add(entry* e, std::uint64_t hash, std::uint32_t now, const settings& config) {
     const std::size_t need = entry_bytes(e);
     if (need > budget_ / 4) return false;
-    // Room for the entry and for the index arrays' growth (each doubles).
+    // A slot emptied by an eviction for `e`: `e` takes it, just behind the hand.
+    std::uint32_t hole = no_slot;
+    auto evict = [&] {
+        if (hole != no_slot) close_hole(hole);  // a second eviction: close the first hole
+        hole = count_ == 0 ? no_slot : evict_one(now, config);
+        return hole != no_slot;
+    };
+    // Room for the entry and, when it takes a new slot, for the index arrays' growth (each
+    // doubles).
     for (;;) {
         std::size_t growth = 0;
-        if (count_ == slots_.size()) growth += slots_.size() * sizeof(void*);  // entry* slots
-        if (count_ + 1u > buckets_.size()) growth += buckets_.size() * sizeof(std::uint32_t);
+        if (hole == no_slot) {
+            if (count_ == slots_.size()) growth += slots_.size() * sizeof(void*);  // entry* slots
+            if (count_ + 1u > buckets_.size()) growth += buckets_.size() * sizeof(std::uint32_t);
+        }
         if (bytes() + growth + need <= budget_) break;
-        if (lru_tail_ == no_slot) return false;
-        evict_one(now, config);
+        if (!evict()) return false;
     }
-    if (count_ == slots_.size() && !grow_slots()) return false;
-    if (count_ + 1u > buckets_.size() && !grow_buckets()) return false;
-    // malloc may have rounded the new arrays up a little.
-    while (bytes() + need > budget_) {
-        if (lru_tail_ == no_slot) return false;
-        evict_one(now, config);
+    if (hole == no_slot) {
+        if (count_ == slots_.size() && !grow_slots()) return false;
+        if (count_ + 1u > buckets_.size() && !grow_buckets()) return false;
+        // The allocator may have rounded the new arrays up a little.
+        while (bytes() + need > budget_) {
+            if (!evict()) return false;
+        }
     }
-    const std::uint32_t slot = count_++;
+    std::uint32_t slot = hole;
+    if (slot == no_slot) slot = count_++;
     slots_[slot] = e;
     std::uint32_t& head = buckets_[hash & (buckets_.size() - 1)];
     e->chain_next = head;
     head = slot;
-    link_front(slot);
     entry_bytes_ += need;
     publish_size();
     return true;
@@ -237,8 +260,7 @@ std::size_t shard::clear() {
         free_entry(slots_[i]);
     count_ = 0;
     entry_bytes_ = 0;
-    lru_head_ = no_slot;
-    lru_tail_ = no_slot;
+    hand_ = 0;
     slots_.release();
     buckets_.release();
     if (hasher_ != nullptr) reset_index();

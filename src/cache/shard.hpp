@@ -1,7 +1,8 @@
-// One shard of the answer cache: a chained hash index and a CLOCK-like LRU list over the
-// shard's entries, bounded in bytes. Entries are numbered by dense slots (0..count-1) in a slot
-// table; the hash chains and the LRU list link slot numbers. Removing an entry moves the last
-// slot into its place, so the table never has holes.
+// One shard of the answer cache: a chained hash index over the shard's entries and CLOCK
+// eviction, bounded in bytes. Entries are numbered by dense slots (0..count-1) in a slot table;
+// the hash chains link slot numbers. Removing an entry moves the last slot into its place, so
+// the table has no holes (but for the moment between an eviction and the insert that reuses
+// its slot).
 //
 // Concurrency. Two ways in:
 //  - Shared (readers: the cache's lookup): find(), at() and reading an entry's fields, plus the
@@ -13,11 +14,13 @@
 //    Every other member function requires it.
 // Counters are relaxed atomics written only under the exclusive lock and read without it.
 //
-// Eviction is second chance over the LRU list: new entries go to the front; a hit sets the
-// entry's referenced bit (readers cannot move list links); add() evicts from the tail, where an
-// entry whose bit is set is moved to the front with the bit cleared instead of being evicted,
-// and an entry past its stale window is removed whatever its bit. So an entry hit since it last
-// reached the front survives one more pass, and entries never hit leave in insertion order.
+// Eviction is CLOCK (second chance) over the slot table: a hand walks the slots in order; a hit
+// sets the entry's referenced bit (readers write nothing else); add() evicts at the hand, where
+// an entry whose bit is set has it cleared and is passed over, and an entry past its stale
+// window is removed whatever its bit. The new entry takes the slot of the one evicted for it,
+// just behind the hand, so it is the last the hand comes back to. So an entry hit since the hand
+// last passed it survives one more pass, and entries never hit leave in insertion order. Unlike
+// an LRU list, this needs no links in the entries and no list update per insert.
 #pragma once
 
 #include <atomic>
@@ -32,23 +35,24 @@
 
 namespace residns::cache::detail {
 
-// A malloc'd array of trivially copyable T, so that its real size is malloc_usable_size.
+// An array of trivially copyable T for the shard's index: from malloc while small, mapped on its
+// own from map_threshold bytes. A grown index frees its old array; malloc would keep a large
+// freed block in its heap (its mmap threshold rises with every large free), still resident, so
+// a cache of 100,000 entries held the index about one and a half times over.
 template <typename T>
-class malloc_array {
+class index_array {
 public:
-    malloc_array() = default;
-    ~malloc_array() { std::free(data_); }
-    malloc_array(const malloc_array&) = delete;
-    malloc_array& operator=(const malloc_array&) = delete;
+    static constexpr std::size_t map_threshold = std::size_t{64} * 1024;
+
+    index_array() = default;
+    ~index_array() { release(); }
+    index_array(const index_array&) = delete;
+    index_array& operator=(const index_array&) = delete;
 
     // Replaces the contents with `n` uninitialised elements; false when out of memory.
     bool reset(std::size_t n);
-    void release() {
-        std::free(data_);
-        data_ = nullptr;
-        size_ = 0;
-    }
-    void swap(malloc_array& other) noexcept {
+    void release();
+    void swap(index_array& other) noexcept {
         std::swap(data_, other.data_);
         std::swap(size_, other.size_);
     }
@@ -57,9 +61,12 @@ public:
     const T& operator[](std::size_t i) const { return data_[i]; }
     T* data() { return data_; }
     std::size_t size() const { return size_; }
+    // What the array takes (malloc_usable_size, or the mapping's length).
     std::size_t bytes() const;
 
 private:
+    bool mapped() const { return size_ * sizeof(T) >= map_threshold; }
+
     T* data_ = nullptr;
     std::size_t size_ = 0;
 };
@@ -98,9 +105,9 @@ public:
     // The rest: exclusive only.
     std::uint32_t count() const { return count_; }
 
-    // Adds `e` (whose key is not present) at the front, evicting from the tail (second chance,
-    // above) until the shard is within budget. False, with nothing changed but evictions, when
-    // it cannot fit; `e` then still belongs to the caller.
+    // Adds `e` (whose key is not present), evicting at the hand (above) until the shard is
+    // within budget. False, with nothing changed but evictions, when it cannot fit; `e` then
+    // still belongs to the caller.
     bool add(entry* e, std::uint64_t hash, std::uint32_t now, const settings& config);
 
     // Unlinks and frees one entry; the last slot moves into `slot`.
@@ -108,7 +115,7 @@ public:
     // Frees every entry and shrinks the index to its initial size; returns how many went.
     std::size_t clear();
 
-    // Entries plus index arrays, as malloc_usable_size counts them.
+    // Entries plus index arrays, as the allocators reserved them.
     std::size_t bytes() const { return entry_bytes_ + slots_.bytes() + buckets_.bytes(); }
     std::size_t budget() const { return budget_; }
 
@@ -124,9 +131,13 @@ private:
     friend class exclusive_lock;
 
     std::uint64_t hash_of(const entry& e) const;
-    void link_front(std::uint32_t slot);
-    void unlink_lru(std::uint32_t slot);
-    void evict_one(std::uint32_t now, const settings& config);
+    // Frees the entry the hand stops at and returns its slot, left empty (a hole) for the
+    // caller to fill or close.
+    std::uint32_t evict_one(std::uint32_t now, const settings& config);
+    // Unlinks and frees the entry of `slot`, leaving the slot empty.
+    void release(std::uint32_t slot);
+    // Closes the hole at `slot`: the last slot moves into it.
+    void close_hole(std::uint32_t slot);
     void unlink_chain(std::uint32_t slot, std::uint64_t hash);
     void relabel(std::uint32_t from, std::uint32_t to);
     bool grow_slots();
@@ -138,8 +149,8 @@ private:
     // exclusive section, the rest under the exclusive lock).
     std::atomic<bool> writing_{false};
     std::uint32_t tag_ = 0;
-    malloc_array<entry*> slots_;
-    malloc_array<std::uint32_t> buckets_;  // head slot of each chain; size is a power of two
+    index_array<entry*> slots_;
+    index_array<std::uint32_t> buckets_;  // head slot of each chain; size is a power of two
 
     // Writers only, on lines of their own.
     alignas(64) std::mutex mutex_;
@@ -148,8 +159,7 @@ private:
     std::size_t budget_ = 0;
     std::size_t entry_bytes_ = 0;
     std::uint32_t count_ = 0;
-    std::uint32_t lru_head_ = no_slot;  // newest (or last given a second chance)
-    std::uint32_t lru_tail_ = no_slot;  // next to look at for eviction
+    std::uint32_t hand_ = 0;  // the next slot eviction looks at (wraps at count_)
 };
 
 // The exclusive state of a shard for the scope of the object: its mutex, `writing` raised, and

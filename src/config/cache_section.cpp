@@ -63,6 +63,10 @@ void read_prefetch(const field& value, reader& r, cache::settings& out) {
     read_bool(value, r, out.prefetch);
 }
 
+void read_minimal_responses(const field& value, reader& r, cache::settings& out) {
+    read_bool(value, r, out.minimal_responses);
+}
+
 void read_snapshot_file(const field& value, reader& r, cache::settings& out) {
     const auto text = read_scalar(value, r, "a file path such as /var/lib/residns/cache.snapshot");
     if (!text) return;
@@ -81,7 +85,7 @@ void read_snapshot_interval(const field& value, reader& r, cache::settings& out)
     out.snapshot_interval = seconds{interval};
 }
 
-constexpr std::array<key_spec<cache::settings>, 10> cache_keys{{
+constexpr std::array<key_spec<cache::settings>, 11> cache_keys{{
     {"max_bytes", read_max_bytes},
     {"min_ttl", read_min_ttl},
     {"max_ttl", read_max_ttl},
@@ -90,6 +94,7 @@ constexpr std::array<key_spec<cache::settings>, 10> cache_keys{{
     {"serve_stale", read_serve_stale},
     {"stale_max_age", read_stale_max_age},
     {"prefetch", read_prefetch},
+    {"minimal_responses", read_minimal_responses},
     {"snapshot_file", read_snapshot_file},
     {"snapshot_interval", read_snapshot_interval},
 }};

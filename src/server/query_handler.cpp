@@ -502,15 +502,19 @@ void query_handler::answer_waiters(flight& done, const cache::key& k,
     const bool answered =
         result.status == upstream::forward_status::answered &&
         wire::index_packet(result.answer, upstream_index_) == wire::parse_error::none;
+    // As the cache stores it (cache/settings.hpp): the waiters share the key, so the DO bit.
+    const bool minimal = answered && cache_.cache != nullptr &&
+                         cache_.cache->config().minimal_responses && !k.dnssec_ok() &&
+                         wire::answers_question(upstream_index_);
     std::span<std::uint8_t> out(answer_buffer_);
     for (auto& w : done.waiters) {
         --in_flight_;
         std::size_t length = 0;
         if (answered) {
             last_source_ = answer_source::upstream;
-            length = wire::write_relayed_response(result.answer, upstream_index_,
-                                                  w.pending.head_bytes(), w.pending.view,
-                                                  w.pending.limit, settings_.edns_udp_size, out);
+            length = wire::write_relayed_response(
+                result.answer, upstream_index_, w.pending.head_bytes(), w.pending.view,
+                w.pending.limit, settings_.edns_udp_size, out, minimal);
         } else {
             // The upstreams failed: expired data beats SERVFAIL (RFC 8767).
             length = cached_answer_for(k, w.pending);

@@ -128,4 +128,14 @@ parse_error parse_query(std::span<const std::uint8_t> packet, query_view& out) {
     return walk_records(packet, offset, out.hdr, out.edns, [](const record_ref&) {});
 }
 
+bool answers_question(const packet_index& index) {
+    const std::uint8_t extended = index.edns.present ? index.edns.extended_rcode : 0;
+    if (index.hdr.qdcount != 1 || extended != 0 || index.hdr.rcode_low() != 0) return false;
+    const std::uint16_t qtype = index.question.qtype;
+    for (const record_ref& rr : index.answers()) {
+        if (rr.type == qtype || (qtype == rr_type::any && rr.type != rr_type::opt)) return true;
+    }
+    return false;
+}
+
 }  // namespace residns::wire

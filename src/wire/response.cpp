@@ -105,7 +105,8 @@ std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet
                                    const packet_index& upstream_index,
                                    std::span<const std::uint8_t> query_packet,
                                    const query_view& query, std::size_t limit,
-                                   std::uint16_t our_udp_size, std::span<std::uint8_t> out) {
+                                   std::uint16_t our_udp_size, std::span<std::uint8_t> out,
+                                   bool answer_section_only) {
     const std::size_t question_end = query.question.end_offset;
     if (upstream_index.hdr.qdcount != 1 || upstream_index.question.end_offset != question_end ||
         query_packet.size() < question_end) {
@@ -124,6 +125,7 @@ std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet
     std::size_t i = 0;
     while (i < records.size()) {
         if (records[i].type == rr_type::opt) break;
+        if (answer_section_only && records[i].section != section::answer) break;
         std::size_t j = i + 1;
         while (j < records.size() && records[j].type != rr_type::opt &&
                records[j].section == records[i].section && records[j].type == records[i].type &&

@@ -22,8 +22,9 @@ upstream_answer typical_answer() {
     return u;
 }
 
+// Every section kept (minimal_responses off): these tests follow authority and additional records.
 settings test_settings() {
-    return settings{.max_bytes = 1 << 20, .shards = 1};
+    return settings{.max_bytes = 1 << 20, .minimal_responses = false, .shards = 1};
 }
 
 TEST(AnswerCache, MissWhenNothingStored) {

@@ -27,8 +27,13 @@ upstream_answer poisoned_answer() {
     return u;
 }
 
+// Every section kept (minimal_responses off): out-of-zone records are in all of them.
+settings full_sections() {
+    return settings{.max_bytes = 1 << 20, .minimal_responses = false, .shards = 1};
+}
+
 TEST(CacheBailiwick, OutOfZoneRecordsAreDropped) {
-    answer_cache cache(settings{.max_bytes = 1 << 20, .shards = 1});
+    answer_cache cache(full_sections());
     auto q = make_query("www.corp.example.", wire::rr_type::a);
     auto zone = dns_name("corp.example.");
     ASSERT_EQ(insert_answer(cache, poisoned_answer(), q, 100, &zone), insert_result::stored);
@@ -66,7 +71,7 @@ TEST(CacheBailiwick, TruncatedHitOfAReencodedEntryIsValid) {
     u.a(section::additional, "x.other.test.", 300, {1, 2, 3, 4});
     for (int i = 0; i < 12; ++i)
         u.txt(section::answer, "many.corp.example.", 300, std::string(90, 't'));
-    answer_cache cache(settings{.max_bytes = 1 << 20, .shards = 1});
+    answer_cache cache(full_sections());
     auto q = make_query("many.corp.example.", wire::rr_type::txt, {.edns = false});
     auto zone = dns_name("corp.example.");
     ASSERT_EQ(insert_answer(cache, u, q, 100, &zone), insert_result::stored);
@@ -81,7 +86,7 @@ TEST(CacheBailiwick, NothingDroppedIsAStraightCopy) {
     upstream_answer u("www.corp.example.", wire::rr_type::a);
     u.a(section::answer, "www.corp.example.", 300, {10, 0, 0, 1})
         .name_rr(section::authority, "corp.example.", wire::rr_type::ns, 600, "ns.corp.example.");
-    answer_cache cache(settings{.max_bytes = 1 << 20, .shards = 1});
+    answer_cache cache(full_sections());
     auto q = make_query("www.corp.example.", wire::rr_type::a);
     auto zone = dns_name("CORP.example.");
     ASSERT_EQ(insert_answer(cache, u, q, 100, &zone), insert_result::stored);
@@ -91,7 +96,7 @@ TEST(CacheBailiwick, NothingDroppedIsAStraightCopy) {
 TEST(CacheBailiwick, AnswerEntirelyOutOfZoneIsNotStored) {
     upstream_answer u("www.corp.example.", wire::rr_type::a);
     u.a(section::answer, "www.elsewhere.test.", 300, {10, 0, 0, 1});
-    answer_cache cache(settings{.max_bytes = 1 << 20, .shards = 1});
+    answer_cache cache(full_sections());
     auto zone = dns_name("corp.example.");
     EXPECT_EQ(
         insert_answer(cache, u, make_query("www.corp.example.", wire::rr_type::a), 100, &zone),
@@ -103,7 +108,7 @@ TEST(CacheBailiwick, NegativeAnswerKeepsItsInZoneSoa) {
     upstream_answer u("gone.corp.example.", wire::rr_type::a, wire::rcode::nxdomain);
     u.soa(section::authority, "corp.example.", 600, 60)
         .soa(section::authority, "evil.test.", 600, 86400);
-    answer_cache cache(settings{.max_bytes = 1 << 20, .shards = 1});
+    answer_cache cache(full_sections());
     auto q = make_query("gone.corp.example.", wire::rr_type::a);
     auto zone = dns_name("corp.example.");
     ASSERT_EQ(insert_answer(cache, u, q, 100, &zone), insert_result::stored);

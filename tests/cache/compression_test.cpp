@@ -53,7 +53,8 @@ insert_result insert_raw(answer_cache& cache, const std::vector<std::uint8_t>& p
 }
 
 settings test_settings() {
-    return settings{.max_bytes = 1 << 20, .shards = 1};
+    // Every section kept (minimal_responses off): the pointers under test are in all of them.
+    return settings{.max_bytes = 1 << 20, .minimal_responses = false, .shards = 1};
 }
 
 // The answer's A record has TTL 258 = 00 00 01 02 at offsets 39..42. A second record's owner

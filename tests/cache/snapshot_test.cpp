@@ -21,8 +21,11 @@ using namespace test;
 constexpr std::uint64_t upstreams = 0x1234567890abcdefULL;
 constexpr std::int64_t written_at = 1'700'000'000;
 
+// Every section kept (minimal_responses off): the answers under test carry authority and
+// additional records.
 settings base(settings s = {}) {
     s.max_bytes = 1 << 20;
+    s.minimal_responses = false;
     s.shards = 4;
     return s;
 }

@@ -26,8 +26,11 @@ upstream_answer servfail() {
     return upstream_answer("www.example.com.", wire::rr_type::a, wire::rcode::servfail);
 }
 
+// Every section kept (minimal_responses off): the answers under test carry authority and
+// additional records.
 settings base(settings s = {}) {
     s.max_bytes = 1 << 20;
+    s.minimal_responses = false;
     s.shards = 1;
     return s;
 }

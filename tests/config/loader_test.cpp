@@ -81,6 +81,7 @@ TEST(ConfigLoader, DefaultsMatchTheDocumentedValues) {
     EXPECT_TRUE(config.cache.serve_stale);
     EXPECT_EQ(config.cache.stale_max_age, 86400U);
     EXPECT_TRUE(config.cache.prefetch);
+    EXPECT_TRUE(config.cache.minimal_responses);
     EXPECT_EQ(config.cache.snapshot_file, "");
     EXPECT_EQ(config.cache.snapshot_interval, 0s);
 }
@@ -97,6 +98,7 @@ cache:
   serve_stale: false
   stale_max_age: 2h
   prefetch: false
+  minimal_responses: false
   snapshot_file: /var/lib/residns/cache.snapshot
   snapshot_interval: 10m
 )");
@@ -109,6 +111,7 @@ cache:
     expected.serve_stale = false;
     expected.stale_max_age = 7200;
     expected.prefetch = false;
+    expected.minimal_responses = false;
     expected.snapshot_file = "/var/lib/residns/cache.snapshot";
     expected.snapshot_interval = 600s;
     EXPECT_EQ(config.cache, expected);

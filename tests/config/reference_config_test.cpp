@@ -63,7 +63,7 @@ TEST(ReferenceConfig, DocumentsEveryKey) {
     }
     for (const auto* key :
          {"cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:", "servfail_ttl:",
-          "serve_stale:", "stale_max_age:", "prefetch:", "snapshot_file:", "snapshot_interval:",
+          "serve_stale:", "stale_max_age:", "prefetch:", "minimal_responses:", "snapshot_file:", "snapshot_interval:",
           "zones:", "origin:", "hosts_files:", "domain:", "records:", "records_add_ptr:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }

@@ -94,6 +94,66 @@ TEST_F(QueryHandlerCacheTest, SecondIdenticalQueryIsAHitWithoutForwarding) {
     EXPECT_EQ(counters_.cache_misses.get(), 1U);
 }
 
+// The upstream's answer with the zone's NS in authority and its address in additional.
+bytes answer_with_referral_data(const testing::recorded_request& request) {
+    bytes buffer(4096);
+    wire::message_builder b(buffer);
+    b.hdr().id = 0xBEEF;
+    b.hdr().flags = 0x8180;
+    b.add_question(request.qname, request.qtype, request.qclass);
+    const std::uint8_t address[4] = {192, 0, 2, 1};
+    b.begin_record(wire::section::answer, request.qname, wire::rr_type::a, wire::rr_class::in, 300);
+    b.put_bytes(address);
+    b.end_record();
+    const auto zone = wire::name::from_text("example.com.").value();
+    const auto ns = wire::name::from_text("ns.example.com.").value();
+    b.begin_record(wire::section::authority, zone.wire(), wire::rr_type::ns, wire::rr_class::in,
+                   300);
+    b.put_name(ns.wire(), true);
+    b.end_record();
+    b.begin_record(wire::section::additional, ns.wire(), wire::rr_type::a, wire::rr_class::in,
+                   300);
+    b.put_bytes(address);
+    b.end_record();
+    b.add_opt(wire::edns{});
+    buffer.resize(b.finish());
+    return buffer;
+}
+
+TEST_F(QueryHandlerCacheTest, MinimalResponsesOnTheMissAndOnTheHit) {
+    // The relayed answer and the cached one both leave out the NS and its address (the cache's
+    // minimal_responses, on by default), so a client sees the same either way.
+    ASSERT_FALSE(ask(make_query("www.example.com.", 1)));
+    ASSERT_EQ(forwarder_.requests.size(), 1U);
+    forwarder_.answer(0, answer_with_referral_data(forwarder_.requests[0]));
+    ASSERT_EQ(answers_.size(), 1U);
+    const auto relayed = parse_answer(answers_[0]);
+    EXPECT_EQ(relayed.index.hdr.ancount, 1);
+    EXPECT_EQ(relayed.index.hdr.nscount, 0);
+    EXPECT_EQ(relayed.index.hdr.arcount, 1);  // the OPT
+    const auto hit = ask(make_query("www.example.com.", 1));
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(*hit, answers_[0]);
+}
+
+TEST_F(QueryHandlerCacheTest, WithoutMinimalResponsesEverySectionIsRelayed) {
+    cache::answer_cache full{
+        cache::settings{.max_bytes = 1 << 20, .minimal_responses = false, .shards = 1}};
+    handler_.reset();
+    handler_ = std::make_unique<query_handler>(
+        config_, forwarder_, counters_,
+        cache_options{.cache = &full, .io = &io_, .stale_wait = 50ms, .now = read_fake_now});
+    ASSERT_FALSE(ask(make_query("www.example.com.", 1)));
+    forwarder_.answer(0, answer_with_referral_data(forwarder_.requests[0]));
+    ASSERT_EQ(answers_.size(), 1U);
+    const auto relayed = parse_answer(answers_[0]);
+    EXPECT_EQ(relayed.index.hdr.nscount, 1);
+    EXPECT_EQ(relayed.index.hdr.arcount, 2);
+    const auto hit = ask(make_query("www.example.com.", 1));
+    EXPECT_TRUE(hit && *hit == answers_[0]);
+    handler_.reset();  // before `full` goes
+}
+
 TEST_F(QueryHandlerCacheTest, FiftyIdenticalMissesMakeOneForwardAndFiftyAnswers) {
     std::vector<bytes> queries;
     for (std::uint16_t i = 0; i < 50; ++i) {

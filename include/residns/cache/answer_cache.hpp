@@ -34,18 +34,17 @@
 //  - Prefetch: a fresh hit with at most 10% of the lifetime left, on an entry hit at least
 //    prefetch_min_hits times since it was stored, says so once per entry.
 //
-// Eviction. Each shard is bounded by max_bytes / shards, counting malloc_usable_size of every
-// entry and of the shard's index arrays; the bound is exact (checked before every insert). New
-// entries go to the front of the shard's LRU list. A lookup hit (fresh or stale) cannot move
-// list links (it runs under the read side, below), so it only sets the entry's referenced bit,
-// and only if it is not set yet. An insert evicts from the tail until the new entry fits, with
-// a second chance (CLOCK-like): an entry whose referenced bit is set is moved to the front
-// with the bit cleared instead of being evicted. So an entry hit since it last reached the
-// front survives one more pass through the list, and entries not hit leave in insertion order;
-// unlike strict LRU, the order of hits among entries does not matter. An entry larger than a
-// quarter of a shard is not stored. Entries past their stale window are dropped when they
-// reach the tail (referenced or not) or when a lookup finds them (the lookup then takes the
-// shard exclusively to remove it).
+// Eviction. Each shard is bounded by max_bytes / shards, counting what the allocators reserved
+// for every entry (its class in the entry pool) and for the shard's index arrays; the bound is
+// exact (checked before every insert). A lookup hit (fresh or stale) runs under the read side
+// (below), so it only sets the entry's referenced bit, and only if it is not set yet. An insert
+// evicts with CLOCK until the new entry fits: a hand walks the shard's entries, passing over
+// (and clearing the bit of) an entry whose referenced bit is set, and the new entry takes the
+// evicted one's place behind the hand. So an entry hit since the hand last passed it survives
+// one more pass, and entries not hit leave in insertion order; unlike strict LRU, the order of
+// hits among entries does not matter. An entry larger than a quarter of a shard is not stored.
+// Entries past their stale window are dropped when the hand reaches them (referenced or not)
+// or when a lookup finds them (the lookup then takes the shard exclusively to remove it).
 //
 // Locking. Each shard has a std::mutex and a `writing` flag; an operation on a key concerns
 // exactly one shard (chosen by the key's hash) and never holds two, so there is no lock order.

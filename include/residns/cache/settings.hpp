@@ -29,6 +29,13 @@ struct settings {
     // prefetch_min_hits times (1..3) since it was stored, asks the caller to refresh it.
     bool prefetch = true;
     std::uint32_t prefetch_min_hits = 2;
+    // Minimal responses, as Unbound's minimal-responses (its default, and BIND's for recursive
+    // queries): a positive answer to the question is stored, and relayed, with its answer
+    // section alone; the zone's NS records and their addresses in the authority and additional
+    // sections are left out. Clients do not use them, and an entry is then about a third
+    // smaller. Negative answers keep their SOA, and answers to queries with the DO bit keep
+    // every section (DNSSEC proofs are in the authority section).
+    bool minimal_responses = true;
     // Number of shards (a power of two; others are rounded up). 0 chooses from the number of
     // CPUs and max_bytes.
     std::size_t shards = 0;

@@ -67,6 +67,12 @@ parse_error read_record(std::span<const std::uint8_t> packet, std::size_t& offse
 // `out.records` is cleared and refilled; reuse one packet_index to avoid reallocating.
 parse_error index_packet(std::span<const std::uint8_t> packet, packet_index& out);
 
+// True when `index` (a response) answers its question: RCODE NOERROR (with no extended bits)
+// and an answer-section record of the question's type, or any record for QTYPE ANY. A CNAME
+// chain that ends without the type (NODATA at its target) is not an answer. Used by minimal
+// responses, which keep only the answer section of such a response.
+bool answers_question(const packet_index& index);
+
 // What the hot path needs from a query: header, its single question, its OPT. No allocation.
 struct query_view {
     header hdr;

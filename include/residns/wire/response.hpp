@@ -34,11 +34,13 @@ std::size_t write_formerr_header_only(std::span<const std::uint8_t> query_packet
 // AA cleared, the upstream's RCODE and TC (an answer the upstream truncated stays marked), our
 // OPT if the client sent one (records after the upstream's
 // OPT are dropped). At most `limit` bytes: an RRset of the answer or authority section that does
-// not fit ends the message with TC=1; additional records that do not fit are left out.
+// not fit ends the message with TC=1; additional records that do not fit are left out. With
+// `answer_section_only` (minimal responses) the authority and additional records are left out.
 std::size_t write_relayed_response(std::span<const std::uint8_t> upstream_packet,
                                    const packet_index& upstream_index,
                                    std::span<const std::uint8_t> query_packet,
                                    const query_view& query, std::size_t limit,
-                                   std::uint16_t our_udp_size, std::span<std::uint8_t> out);
+                                   std::uint16_t our_udp_size, std::span<std::uint8_t> out,
+                                   bool answer_section_only = false);
 
 }  // namespace residns::wire
