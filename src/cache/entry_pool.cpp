@@ -2,16 +2,36 @@
 // any chunk is its address rounded down, and per-class lists of the slabs that have room.
 #include "entry_pool.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <malloc.h>
 #include <sys/mman.h>
+
+// Under AddressSanitizer, chunks not handed out are poisoned, so that a use of an entry after
+// it was freed is still reported although the memory is the pool's, not malloc's.
+#if defined(__SANITIZE_ADDRESS__)
+#define RESIDNS_POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RESIDNS_POOL_ASAN 1
+#endif
+#endif
+#ifdef RESIDNS_POOL_ASAN
+#include <sanitizer/asan_interface.h>
+#define RESIDNS_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define RESIDNS_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define RESIDNS_POISON(p, n) static_cast<void>(0)
+#define RESIDNS_UNPOISON(p, n) static_cast<void>(0)
+#endif
 
 namespace residns::cache::detail {
 
 // At the start of every slab. Chunks follow it; a free chunk holds the offset of the next free
 // chunk in its first 4 bytes (0: none, as offset 0 is this header).
 struct entry_pool::slab {
+    entry_pool* owner;
     slab* prev;
     slab* next;
     std::uint32_t chunk;      // bytes per chunk: the class's size
@@ -48,15 +68,19 @@ void* map_aligned_slab() {
 
 }  // namespace
 
-entry_pool& entry_pool::instance() {
+entry_pool& entry_pool::for_this_thread() {
     // Never destroyed: a cache destroyed during exit may still give entries back.
-    static entry_pool* const pool = new entry_pool;
-    return *pool;
+    static entry_pool* const pools = new entry_pool[lanes];
+    static std::atomic<std::size_t> next_lane{0};
+    thread_local const std::size_t lane = next_lane.fetch_add(1, std::memory_order_relaxed) % lanes;
+    return pools[lane];
 }
 
 entry_pool::~entry_pool() {
     // Only pools whose blocks were all given back are destroyed (tests); the spare remains.
-    if (spare_ != nullptr) munmap(spare_, slab_bytes);
+    if (spare_ == nullptr) return;
+    RESIDNS_UNPOISON(spare_, slab_bytes);
+    munmap(spare_, slab_bytes);
 }
 
 void entry_pool::link(slab* s, std::size_t cls) {
@@ -78,6 +102,7 @@ void entry_pool::unlink(slab* s, std::size_t cls) {
 }
 
 entry_pool::slab* entry_pool::take_slab(std::uint32_t chunk) {
+    static_assert(sizeof(slab) <= header_bytes && alignof(slab) <= granule);
     void* memory = spare_;
     if (memory != nullptr) {
         spare_ = nullptr;
@@ -87,12 +112,14 @@ entry_pool::slab* entry_pool::take_slab(std::uint32_t chunk) {
         mapped_ += slab_bytes;
     }
     auto* s = static_cast<slab*>(memory);
+    s->owner = this;
     s->prev = s->next = nullptr;
     s->chunk = chunk;
     s->live = 0;
     s->bump = header_bytes;
     s->free_head = 0;
     s->listed = false;
+    RESIDNS_POISON(reinterpret_cast<std::uint8_t*>(s) + header_bytes, slab_bytes - header_bytes);
     return s;
 }
 
@@ -101,6 +128,7 @@ void entry_pool::give_back(slab* s) {
         spare_ = s;
         return;
     }
+    RESIDNS_UNPOISON(s, slab_bytes);  // whatever is mapped here next is not the pool's
     munmap(s, slab_bytes);
     mapped_ -= slab_bytes;
 }
@@ -120,10 +148,12 @@ void* entry_pool::allocate(std::size_t size) {
     std::uint8_t* p = nullptr;
     if (s->free_head != 0) {
         p = base + s->free_head;
+        RESIDNS_UNPOISON(p, s->chunk);
         std::memcpy(&s->free_head, p, sizeof s->free_head);
     } else {
         p = base + s->bump;
         s->bump += s->chunk;
+        RESIDNS_UNPOISON(p, s->chunk);
     }
     ++s->live;
     if (!s->has_room()) unlink(s, cls);
@@ -136,11 +166,17 @@ void entry_pool::deallocate(void* p, std::size_t size) {
         std::free(p);
         return;
     }
+    auto* s = reinterpret_cast<slab*>(reinterpret_cast<std::uintptr_t>(p) &
+                                      ~std::uintptr_t{slab_bytes - 1});
+    s->owner->give_back_chunk(s, p);
+}
+
+void entry_pool::give_back_chunk(slab* s, void* p) {
     const auto at = reinterpret_cast<std::uintptr_t>(p);
-    auto* s = reinterpret_cast<slab*>(at & ~std::uintptr_t{slab_bytes - 1});
     const std::size_t cls = s->chunk / granule;
     std::lock_guard lock(mutex_);
     std::memcpy(p, &s->free_head, sizeof s->free_head);
+    RESIDNS_POISON(p, s->chunk);
     s->free_head = static_cast<std::uint32_t>(at - reinterpret_cast<std::uintptr_t>(s));
     --s->live;
     if (s->live == 0) {

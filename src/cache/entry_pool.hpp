@@ -8,8 +8,12 @@
 // on their own (outside the malloc heap). A slab holds one class; its header keeps a free list
 // of the chunks given back and a count of the live ones, and a slab whose last chunk is given
 // back is unmapped (one empty slab is kept as a spare), so memory moves between classes as the
-// mix of entry sizes changes. Larger sizes go to malloc. The pool is process-wide and locked: it
-// is used on the miss path (storing an answer) and by evictions, never by a cache hit.
+// mix of entry sizes changes. Larger sizes go to malloc.
+//
+// A pool is locked: it is used on the miss path (storing an answer) and by evictions, never by a
+// cache hit. So that workers do not meet on one lock, each thread allocates from one of a few
+// process-wide pools (for_this_thread), and a block goes back to the pool of its slab, whichever
+// thread frees it.
 #pragma once
 
 #include <array>
@@ -25,8 +29,9 @@ public:
     static constexpr std::size_t max_pooled = 2048;
     static constexpr std::size_t slab_bytes = std::size_t{64} * 1024;
 
-    // The pool every cache uses.
-    static entry_pool& instance();
+    // The pool this thread allocates entries from: one of `lanes`, taken in turn by threads.
+    static constexpr std::size_t lanes = 8;
+    static entry_pool& for_this_thread();
 
     entry_pool() = default;
     ~entry_pool();
@@ -35,8 +40,8 @@ public:
 
     // `size` bytes, 8-byte aligned; nullptr when out of memory.
     void* allocate(std::size_t size);
-    // Gives back a block from allocate(size), with the same size.
-    void deallocate(void* p, std::size_t size);
+    // Gives back a block from allocate(size) of any pool, with the same size, to that pool.
+    static void deallocate(void* p, std::size_t size);
     // What a block of `size` bytes takes: its class's size, or what malloc reserved for `p`.
     static std::size_t reserved(const void* p, std::size_t size);
 
@@ -47,6 +52,7 @@ private:
     struct slab;
     static constexpr std::size_t classes = max_pooled / granule + 1;
 
+    void give_back_chunk(slab* s, void* p);
     slab* take_slab(std::uint32_t chunk);
     void give_back(slab* s);
     void link(slab* s, std::size_t cls);

@@ -24,7 +24,7 @@ std::size_t size_of(const entry& e) {
 
 entry* allocate_entry(std::size_t records, std::size_t qname_length, std::size_t records_length) {
     void* block =
-        entry_pool::instance().allocate(entry::size_for(records, qname_length, records_length));
+        entry_pool::for_this_thread().allocate(entry::size_for(records, qname_length, records_length));
     if (block == nullptr) return nullptr;
     // The sizes that free_entry and entry_bytes read back; the caller splits the counts.
     auto* e = new (block) entry{};
@@ -35,7 +35,7 @@ entry* allocate_entry(std::size_t records, std::size_t qname_length, std::size_t
 }
 
 void free_entry(entry* e) {
-    entry_pool::instance().deallocate(e, size_of(*e));
+    entry_pool::deallocate(e, size_of(*e));
 }
 
 std::size_t entry_bytes(const entry* e) {

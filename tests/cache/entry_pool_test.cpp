@@ -1,11 +1,14 @@
 // The entry pool: sizes rounded to 8-byte classes, chunks reused within a class, a slab given
 // back to the system when its last chunk is (one spare kept), large sizes from malloc, and
-// memory that stays apart and intact between blocks.
+// memory that stays apart and intact between blocks; a block freed by any thread goes back to
+// the pool (lane) that gave it.
 #include "../../src/cache/entry_pool.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -85,6 +88,41 @@ TEST(EntryPool, MemoryMovesBetweenClassesThroughEmptySlabs) {
     for (void* p : large)
         pool.deallocate(p, 160);
 }
+
+TEST(EntryPool, ABlockFreedByAnotherThreadGoesBackToItsPool) {
+    entry_pool owner;
+    std::vector<void*> blocks;
+    for (std::size_t i = 0; i < 3 * entry_pool::slab_bytes / 80; ++i)
+        blocks.push_back(owner.allocate(80));
+    EXPECT_GE(owner.mapped_bytes(), 3 * entry_pool::slab_bytes);
+    std::thread other([&] {
+        for (void* p : blocks)
+            entry_pool::deallocate(p, 80);
+    });
+    other.join();
+    EXPECT_EQ(owner.mapped_bytes(), entry_pool::slab_bytes);  // the spare
+}
+
+TEST(EntryPool, ThreadsTakeLanesInTurn) {
+    entry_pool* first = &entry_pool::for_this_thread();
+    EXPECT_EQ(&entry_pool::for_this_thread(), first);  // stable within a thread
+    std::vector<entry_pool*> seen;
+    for (std::size_t i = 0; i < entry_pool::lanes; ++i) {
+        std::thread([&] { seen.push_back(&entry_pool::for_this_thread()); }).join();
+    }
+    EXPECT_NE(std::find(seen.begin(), seen.end(), first), seen.end());  // lanes wrap around
+    EXPECT_GT(std::set<entry_pool*>(seen.begin(), seen.end()).size(), 1u);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+TEST(EntryPoolDeathTest, AddressSanitizerSeesAUseAfterFree) {
+    entry_pool pool;
+    auto* p = static_cast<volatile std::uint8_t*>(pool.allocate(80));
+    p[40] = 1;
+    pool.deallocate(const_cast<std::uint8_t*>(p), 80);
+    EXPECT_DEATH(static_cast<void>(p[40]), "use-after-poison");
+}
+#endif
 
 }  // namespace
 }  // namespace residns::cache::detail
