@@ -35,12 +35,18 @@ sections counts_of(const answer& a) {
     return {a.index.hdr.ancount, a.index.hdr.nscount, a.index.hdr.arcount};
 }
 
+// Stores full_answer() for `q` and returns what a lookup then gives.
+answer store_and_hit(answer_cache& cache, const client_query& q) {
+    EXPECT_EQ(insert_answer(cache, full_answer(), q, 100), insert_result::stored);
+    answer a = lookup_answer(cache, q, 100);
+    EXPECT_EQ(a.result.status, lookup_status::hit);
+    return a;
+}
+
 TEST(MinimalResponses, AnAnswerToTheQuestionKeepsItsAnswerSectionOnly) {
     answer_cache cache(with_minimal(true));
     auto q = make_query("www.example.com.", wire::rr_type::a);
-    ASSERT_EQ(insert_answer(cache, full_answer(), q, 100), insert_result::stored);
-    const auto a = lookup_answer(cache, q, 100);
-    ASSERT_EQ(a.result.status, lookup_status::hit);
+    const auto a = store_and_hit(cache, q);
     const auto [answers, authority, additional] = counts_of(a);
     EXPECT_EQ(answers, 2);
     EXPECT_EQ(authority, 0);
@@ -57,11 +63,8 @@ TEST(MinimalResponses, AnAnswerToTheQuestionKeepsItsAnswerSectionOnly) {
 
 TEST(MinimalResponses, OffKeepsEverySection) {
     answer_cache cache(with_minimal(false));
-    auto q = make_query("www.example.com.", wire::rr_type::a);
-    ASSERT_EQ(insert_answer(cache, full_answer(), q, 100), insert_result::stored);
-    const auto a = lookup_answer(cache, q, 100);
-    ASSERT_EQ(a.result.status, lookup_status::hit);
-    const auto [answers, authority, additional] = counts_of(a);
+    const auto [answers, authority, additional] =
+        counts_of(store_and_hit(cache, make_query("www.example.com.", wire::rr_type::a)));
     EXPECT_EQ(answers, 2);
     EXPECT_EQ(authority, 1);
     EXPECT_EQ(additional, 3);
@@ -69,12 +72,11 @@ TEST(MinimalResponses, OffKeepsEverySection) {
 
 TEST(MinimalResponses, DnssecQueriesKeepEverySection) {
     answer_cache cache(with_minimal(true));
-    auto q = make_query("www.example.com.", wire::rr_type::a, {.dnssec_ok = true});
-    ASSERT_EQ(insert_answer(cache, full_answer(), q, 100), insert_result::stored);
-    const auto a = lookup_answer(cache, q, 100);
-    ASSERT_EQ(a.result.status, lookup_status::hit);
-    EXPECT_EQ(counts_of(a).authority, 1);
-    EXPECT_EQ(counts_of(a).additional, 3);
+    const auto [answers, authority, additional] = counts_of(store_and_hit(
+        cache, make_query("www.example.com.", wire::rr_type::a, {.dnssec_ok = true})));
+    EXPECT_EQ(answers, 2);
+    EXPECT_EQ(authority, 1);
+    EXPECT_EQ(additional, 3);
 }
 
 TEST(MinimalResponses, NegativeAnswersKeepTheirSoa) {
