@@ -7,12 +7,13 @@ ambient); NoNewPrivileges=; RuntimeDirectory= and RuntimeDirectoryMode= (made un
 by the user); ExecStart= (Type=notify: `start` returns once the daemon sent READY=1 on
 NOTIFY_SOCKET, and fails if it exits or stays silent for 10 s; other types: at once); and
 ExecReload= with $MAINPID. The daemon's stdout and stderr go to $FAKE_SYSTEMD_STATE/UNIT.log
-(the journal here; default /run/fake-systemd). `enable` makes the [Install] WantedBy= link in /etc/systemd/system, as
-`systemctl enable` does. Not handled (ignored): the sandboxing settings (ProtectSystem= ...),
-Restart=, socket units.
+(the journal here; default /run/fake-systemd). Unit-file operations (enable, disable, preset,
+is-enabled, ...) are the real systemctl's, which does them without systemd running; `--now` then
+starts or stops the unit here. Not handled (ignored): the sandboxing settings (ProtectSystem=
+...), Restart=, socket units.
 
-    systemctl enable [--now] UNIT | start | restart | stop | reload | is-active | is-enabled |
-              disable [--now] | daemon-reload | status
+    systemctl start | restart | stop | reload | is-active | status UNIT
+    systemctl enable --now | disable --now | enable | disable | preset | is-enabled ... UNIT
 """
 
 from __future__ import annotations
@@ -145,55 +146,51 @@ def stop(name: str) -> int:
     return 0
 
 
-def wants_links(name: str) -> list[pathlib.Path]:
-    keys = parse(find_unit(name))
-    return [pathlib.Path("/etc/systemd/system") / f"{t}.wants" / name
-            for t in one(keys, "WantedBy").split()]
+def real_systemctl(args: list[str]) -> int:
+    """Unit-file operations (enable, disable, preset, is-enabled, mask ...) work without systemd
+    as PID 1: the real systemctl does them (deb-systemd-helper calls `systemctl preset`)."""
+    for path in ("/usr/bin/systemctl", "/bin/systemctl"):
+        if os.path.exists(path):
+            return subprocess.run([path, *args]).returncode
+    sys.exit("fake systemctl: the real systemctl (package systemd) is needed for: " + " ".join(args))
 
 
 def main(args: list[str]) -> int:
     now = "--now" in args
-    args = [a for a in args if not a.startswith("-")]
-    if not args:
+    words = [a for a in args if not a.startswith("-")]
+    if not words:
         return 0
-    verb, units = args[0], [unit_name(u) for u in args[1:]]
-    rc = 0
-    for name in units:
-        if verb == "enable":
-            for link in wants_links(name):
-                link.parent.mkdir(parents=True, exist_ok=True)
-                link.unlink(missing_ok=True)
-                link.symlink_to(find_unit(name))
-            rc |= start(name) if now else 0
-        elif verb == "disable":
-            for link in wants_links(name):
-                link.unlink(missing_ok=True)
-            rc |= stop(name) if now else 0
-        elif verb == "start":
-            rc |= start(name)
-        elif verb == "restart":
-            stop(name)
-            rc |= start(name)
-        elif verb == "stop":
-            rc |= stop(name)
-        elif verb == "reload":
-            pid = mainpid(name)
-            if pid is None:
-                return 1
-            cmd = one(parse(find_unit(name)), "ExecReload").replace("$MAINPID", str(pid))
-            rc |= subprocess.run(shlex.split(cmd)).returncode
-        elif verb == "is-active":
-            active = mainpid(name) is not None
-            print("active" if active else "inactive")
-            rc |= 0 if active else 3
-        elif verb == "is-enabled":
-            enabled = all(link.exists() for link in wants_links(name))
-            print("enabled" if enabled else "disabled")
-            rc |= 0 if enabled else 1
-        elif verb == "status":
-            print((STATE / f"{name}.log").read_text(errors="replace")
-                  if (STATE / f"{name}.log").exists() else "")
-        # daemon-reload and anything else: nothing to do here.
+    verb, units = words[0], [unit_name(u) for u in words[1:]]
+    if verb in ("start", "restart", "stop", "reload", "is-active", "status"):
+        rc = 0
+        for name in units:
+            if verb == "start":
+                rc |= start(name)
+            elif verb == "restart":
+                stop(name)
+                rc |= start(name)
+            elif verb == "stop":
+                rc |= stop(name)
+            elif verb == "reload":
+                pid = mainpid(name)
+                if pid is None:
+                    return 1
+                cmd = one(parse(find_unit(name)), "ExecReload").replace("$MAINPID", str(pid))
+                rc |= subprocess.run(shlex.split(cmd)).returncode
+            elif verb == "is-active":
+                active = mainpid(name) is not None
+                print("active" if active else "inactive")
+                rc |= 0 if active else 3
+            else:
+                log = STATE / f"{name}.log"
+                print(log.read_text(errors="replace") if log.exists() else "")
+        return rc
+    if verb == "daemon-reload":
+        return 0
+    rc = real_systemctl([a for a in args if a != "--now"])
+    if now and rc == 0 and verb in ("enable", "disable"):
+        for name in units:
+            rc |= start(name) if verb == "enable" else stop(name)
     return rc
 
 
