@@ -147,3 +147,13 @@ echo 'nameserver {address}' > /etc/resolv.conf
     assert re.search(r"^10\.53\.0\.10\s+STREAM\s+api\.test\.internal$", out, re.M), why
     assert re.search(r"^(10\.53\.0\.10|fd00:53::10)\s+api\.test\.internal\s+www\.test\.internal$",
                      out, re.M), why
+
+
+def test_readme_recipe3_names_files_that_exist():
+    """Recipe 3 of README.md (Docker) cannot run here; at least every file it names must exist."""
+    text = (REPO_ROOT / "README.md").read_text()
+    recipe = text.split("## Recipe 3", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"\bdocker/[\w./-]*\w", recipe))
+    assert {"docker/Dockerfile", "docker/compose.yaml", "docker/test-zone"} <= named, named
+    for path in named:
+        assert (REPO_ROOT / path).exists(), path

@@ -90,7 +90,8 @@ def upstream_script(workdir: pathlib.Path, servers: dict) -> str:
         fifo = workdir / f"ready-{addr}"
         out.append(f"/usr/bin/python3 {HERE / 'serve_scripted.py'} {addr} 53 {spec}"
                    f" {workdir / f'queries-{addr}.txt'} > {fifo} &")
-        out.append(f"for i in $(seq 100); do grep -q ready {fifo} && break; sleep 0.05; done")
+        out.append(f"for i in $(seq 200); do grep -q ready {fifo} && break; sleep 0.05; done")
+        out.append(f"grep -q ready {fifo} || {{ echo 'upstream {addr} did not start' >&2; exit 1; }}")
     return "\n".join(out) + "\n"
 
 
