@@ -3,7 +3,7 @@
 It runs an installed unit the way systemd would, for the settings residns.service uses: the
 unit file from /etc/systemd/system, /usr/lib/systemd/system or /lib/systemd/system; User= and
 Group= (setpriv, with the user's supplementary groups); AmbientCapabilities= (inheritable and
-ambient); NoNewPrivileges=; RuntimeDirectory= and RuntimeDirectoryMode= (made under /run, owned
+ambient); CapabilityBoundingSet=; NoNewPrivileges=; RuntimeDirectory= and RuntimeDirectoryMode= (made under /run, owned
 by the user); ExecStart= (Type=notify: `start` returns once the daemon sent READY=1 on
 NOTIFY_SOCKET, and fails if it exits or stays silent for 10 s; other types: at once); and
 ExecReload= with $MAINPID. The daemon's stdout and stderr go to $FAKE_SYSTEMD_STATE/UNIT.log
@@ -83,14 +83,17 @@ def start(name: str) -> int:
         if user:
             subprocess.run(["chown", f"{user}:{group}" if group else user, str(path)], check=True)
     caps = [c.lower().removeprefix("cap_") for c in one(keys, "AmbientCapabilities").split()]
+    bounding = [c.lower().removeprefix("cap_") for c in one(keys, "CapabilityBoundingSet").split()]
     prefix: list[str] = []
-    if user or caps or one(keys, "NoNewPrivileges") == "yes":
+    if user or caps or bounding or one(keys, "NoNewPrivileges") == "yes":
         prefix = ["setpriv"]
         if user:
             prefix += [f"--reuid={user}", f"--regid={group or user}", "--init-groups"]
         if caps:
             c = ",".join("+" + x for x in caps)
             prefix += [f"--inh-caps={c}", f"--ambient-caps={c}"]
+        if bounding:
+            prefix.append("--bounding-set=-all," + ",".join("+" + x for x in bounding))
         if one(keys, "NoNewPrivileges") == "yes":
             prefix.append("--no-new-privs")
     # systemd gives a service a clean environment (the sanitizers' options pass for the tests).
