@@ -7,7 +7,9 @@
 # network; nothing is left behind): the system user, the unit enabled and nothing started, the
 # unit's ExecStart answering as that user, remove and purge (tests/integration/test_deb_package.py),
 # and the README's recipe 1 by copy and paste both from the package and from `cmake --install`
-# (tests/integration/test_readme_recipes.py). Not part of scripts/test.sh (a build of its own).
+# (tests/integration/test_readme_recipes.py); last, with ../shared/tools/container-check, `apt
+# install` of it on a fresh bookworm-slim (packaging/Dockerfile.deb-test), so that apt has to fetch
+# every dependency it declares (SKIP_FRESH=1 skips that). Not part of scripts/test.sh.
 #
 #   bash packaging/test-deb.sh [BUILD_DIR]        # default build-deb; needs dpkg-dev
 set -euo pipefail
@@ -112,5 +114,18 @@ if [ "$(id -u)" = 0 ]; then
   ok "README recipes 1 and 2 with \`cmake --install $build\`"
 else
   echo "test-deb: not root: the dpkg install in a sandbox was skipped" >&2
+fi
+# On a fresh Debian 12 (buildah, ../shared/tools/container-check): apt must find every dependency.
+cc=${CONTAINER_CHECK:-$(realpath -m ../shared/tools/container-check)}
+[ -x "$cc" ] || cc=$(command -v container-check || true)
+if [ -n "$cc" ] && [ "$(id -u)" = 0 ] && [ -z "${SKIP_FRESH:-}" ]; then
+  mkdir "$scratch/fresh"
+  cp "$deb" "$scratch/fresh/residns.deb"
+  "$cc" build -f "$PWD/packaging/Dockerfile.deb-test" -t localhost/residns-deb:test "$scratch/fresh" \
+    >"$scratch/fresh.log" 2>&1 || { tail -30 "$scratch/fresh.log" >&2; fail "apt install on a fresh bookworm-slim"; }
+  grep -E '^(residns [0-9]|.*configuration is valid|residns:x:|install ok installed)' "$scratch/fresh.log" >&2
+  ok "apt install of the .deb on a fresh bookworm-slim: dependencies resolved, the daemon checks its configuration"
+else
+  echo "test-deb: no container-check (or not root, or SKIP_FRESH): the install on a fresh Debian 12 was skipped" >&2
 fi
 echo "test-deb: PASS ($deb)"
