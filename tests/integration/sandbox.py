@@ -3,7 +3,7 @@
     result = sandbox.run(script, workdir, addresses=["192.168.1.1/24"], overlays=("/etc", "/usr"))
 
 runs the bash `script` as root in private mount, network and PID namespaces (`unshare`):
-- /etc (and the other `overlays`) are overlay mounts whose writes land in `workdir`: `adduser`,
+- /etc (and the other `overlays`) are overlay mounts whose writes land in a tmpfs: `adduser`,
   `dpkg -i`, `cmake --install`, `tee /etc/resolv.conf` act for real and vanish with the sandbox;
 - /run is an empty tmpfs, the network has only `lo` (up) with the given extra addresses, so a
   server on 192.168.1.1:53 or 9.9.9.9:53 is local and nothing leaves the machine;
@@ -53,12 +53,15 @@ def run(script: str, workdir: pathlib.Path, *, addresses=(), overlays=("/etc",),
     workdir = pathlib.Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     shims = _shims(workdir)
-    lines = ["set -euo pipefail", "mount --make-rprivate /"]
+    # The overlays' upper layers live in a tmpfs of the sandbox (an upper layer cannot be on
+    # overlayfs, which / may be in a container), and vanish with it.
+    layers = workdir / "layers"
+    layers.mkdir(exist_ok=True)
+    lines = ["set -euo pipefail", "mount --make-rprivate /", f"mount -t tmpfs tmpfs {layers}"]
     for i, d in enumerate(overlays):
-        upper, work = workdir / f"overlay{i}" / "upper", workdir / f"overlay{i}" / "work"
-        upper.mkdir(parents=True, exist_ok=True)
-        work.mkdir(parents=True, exist_ok=True)
-        lines.append(f"mount -t overlay overlay -o lowerdir={d},upperdir={upper},workdir={work} {d}")
+        upper, work = layers / f"{i}" / "upper", layers / f"{i}" / "work"
+        lines += [f"mkdir -p {upper} {work}",
+                  f"mount -t overlay overlay -o lowerdir={d},upperdir={upper},workdir={work} {d}"]
     lines += ["mount -t tmpfs -o mode=0755 tmpfs /run", "ip link set lo up"]
     for a in addresses:
         lines.append(f"ip addr add {a} dev lo" + (" nodad" if ":" in a else ""))
