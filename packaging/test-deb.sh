@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Builds the .deb (cpack -G DEB) in its own build directory and checks it without installing it on
-# this machine: the file list, the control fields (dependencies from dpkg-shlibdeps), the conffile,
-# the maintainer scripts run against stub commands (a system user is created, the unit is enabled
-# and nothing is started), and the extracted binaries run. Not part of scripts/test.sh.
+# Builds the .deb (cpack -G DEB) in its own build directory (prefix /usr) and checks it: the file
+# list, the control fields (dependencies from dpkg-shlibdeps), the conffile, the maintainer scripts
+# against stub commands, the extracted binaries; that `cmake --install` into a DESTDIR puts the
+# same files in the same places; then, as root, installs it for real with dpkg in a throw-away
+# sandbox of this machine (tests/integration/sandbox.py: private /etc, /usr, /var, /run and
+# network; nothing is left behind): the system user, the unit enabled and nothing started, the
+# unit's ExecStart answering as that user, remove and purge (tests/integration/test_deb_package.py),
+# and the README's recipe 1 by copy and paste both from the package and from `cmake --install`
+# (tests/integration/test_readme_recipes.py); last, with ../shared/tools/container-check, `apt
+# install` of it on a fresh bookworm-slim (packaging/Dockerfile.deb-test), so that apt has to fetch
+# every dependency it declares (SKIP_FRESH=1 skips that). Not part of scripts/test.sh.
 #
 #   bash packaging/test-deb.sh [BUILD_DIR]        # default build-deb; needs dpkg-dev
 set -euo pipefail
@@ -14,12 +21,14 @@ trap 'rm -rf "$scratch"' EXIT
 fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
 ok() { echo "test-deb: ok: $*" >&2; }
 
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DRESIDNS_TESTS=OFF -DRESIDNS_BENCH=OFF >/dev/null
+  -DRESIDNS_TESTS=OFF -DRESIDNS_BENCH=OFF "${launcher[@]}" >/dev/null
 nice cmake --build "$build" -j "$jobs"
 rm -f "$build"/residns_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
-deb=$(ls "$build"/residns_*.deb)
+deb=$(realpath "$(ls "$build"/residns_*.deb)")
 echo "test-deb: built $deb ($(du -h "$deb" | cut -f1))" >&2
 
 # Files.
@@ -85,5 +94,38 @@ if command -v systemd-analyze >/dev/null; then
     { grep -v -e "Command 'man " || true; } | tee "$scratch/verify" >&2
   [ ! -s "$scratch/verify" ] || fail "systemd-analyze verify complained about the unit"
   ok "systemd-analyze verify residns.service"
+fi
+# cmake --install into a DESTDIR: the same files in the same places as the package.
+DESTDIR=$scratch/destdir cmake --install "$build" >/dev/null
+(cd "$scratch/destdir" && find . ! -type d | sed 's|^\.||' | sort) >"$scratch/destdir.files"
+grep -v '/$' "$scratch/files" | sort >"$scratch/deb.files"
+diff -u "$scratch/deb.files" "$scratch/destdir.files" >&2 || fail "cmake --install and the .deb differ"
+ok "cmake --install (DESTDIR) installs the package's $(wc -l <"$scratch/deb.files") files"
+
+# Installed for real, in a sandbox.
+if [ "$(id -u)" = 0 ]; then
+  build_abs=$(realpath "$build")
+  export RESIDNS_BINARY=$build_abs/residns
+  RESIDNS_DEB=$deb /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    tests/integration/test_deb_package.py tests/integration/test_readme_recipes.py::test_recipe1_host_resolver_by_copy_and_paste
+  ok "dpkg -i in a sandbox: user, unit enabled, nothing started, the unit's command answers; README recipe 1 from the .deb"
+  RESIDNS_INSTALL_BUILD=$build_abs /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    tests/integration/test_readme_recipes.py
+  ok "README recipes 1 and 2 with \`cmake --install $build\`"
+else
+  echo "test-deb: not root: the dpkg install in a sandbox was skipped" >&2
+fi
+# On a fresh Debian 12 (buildah, ../shared/tools/container-check): apt must find every dependency.
+cc=${CONTAINER_CHECK:-$(realpath -m ../shared/tools/container-check)}
+[ -x "$cc" ] || cc=$(command -v container-check || true)
+if [ -n "$cc" ] && [ "$(id -u)" = 0 ] && [ -z "${SKIP_FRESH:-}" ]; then
+  mkdir "$scratch/fresh"
+  cp "$deb" "$scratch/fresh/residns.deb"
+  "$cc" build -f "$PWD/packaging/Dockerfile.deb-test" -t localhost/residns-deb:test "$scratch/fresh" \
+    >"$scratch/fresh.log" 2>&1 || { tail -30 "$scratch/fresh.log" >&2; fail "apt install on a fresh bookworm-slim"; }
+  grep -E '^(residns [0-9]|.*configuration is valid|residns:x:|install ok installed)' "$scratch/fresh.log" >&2
+  ok "apt install of the .deb on a fresh bookworm-slim: dependencies resolved, the daemon checks its configuration"
+else
+  echo "test-deb: no container-check (or not root, or SKIP_FRESH): the install on a fresh Debian 12 was skipped" >&2
 fi
 echo "test-deb: PASS ($deb)"

@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   bind9-dnsutils bind9-utils knot-dnsutils nsd dnsperf unbound
-  python3-dnspython python3-pytest iproute2 util-linux procps
+  python3-dnspython python3-pytest python3-yaml docker-compose adduser iproute2 util-linux procps
 )
 
 missing=()
