@@ -3,12 +3,12 @@
 // Everything here but find() runs under the exclusive lock (shard.hpp).
 #include "shard.hpp"
 
-#include "entry_pool.hpp"
-
 #include <cstdlib>
 #include <malloc.h>
 #include <new>
 #include <sys/mman.h>
+
+#include "entry_pool.hpp"
 
 namespace residns::cache::detail {
 namespace {
@@ -23,8 +23,8 @@ std::size_t size_of(const entry& e) {
 }  // namespace
 
 entry* allocate_entry(std::size_t records, std::size_t qname_length, std::size_t records_length) {
-    void* block =
-        entry_pool::for_this_thread().allocate(entry::size_for(records, qname_length, records_length));
+    void* block = entry_pool::for_this_thread().allocate(
+        entry::size_for(records, qname_length, records_length));
     if (block == nullptr) return nullptr;
     // The sizes that free_entry and entry_bytes read back; the caller splits the counts.
     auto* e = new (block) entry{};

@@ -70,8 +70,7 @@ TEST(CacheEviction, EntriesNeverHitLeaveInInsertionOrder) {
 
 // Present, without a lookup (which would set the referenced bit).
 bool present(const answer_cache& cache, std::string_view name) {
-    return cache.find(make_query(name, wire::rr_type::a).key(), at(100),
-                      [](const entry_view&) {});
+    return cache.find(make_query(name, wire::rr_type::a).key(), at(100), [](const entry_view&) {});
 }
 
 TEST(CacheEviction, InsertionOrderHoldsOverManyTurnsOfTheHand) {

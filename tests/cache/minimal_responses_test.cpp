@@ -110,8 +110,7 @@ TEST(MinimalResponses, ACnameChainEndingInNodataKeepsTheSoa) {
 
 TEST(MinimalResponses, ACnameChainEndingInTheTypeIsAnAnswer) {
     upstream_answer u("alias.example.com.", wire::rr_type::a);
-    u.name_rr(section::answer, "alias.example.com.", wire::rr_type::cname, 300,
-              "www.example.com.")
+    u.name_rr(section::answer, "alias.example.com.", wire::rr_type::cname, 300, "www.example.com.")
         .a(section::answer, "www.example.com.", 300, {192, 0, 2, 1})
         .name_rr(section::authority, "example.com.", wire::rr_type::ns, 600, "ns.example.com.");
     EXPECT_TRUE(wire::answers_question(index_of(u.bytes())));

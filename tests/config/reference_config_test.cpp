@@ -61,10 +61,10 @@ TEST(ReferenceConfig, DocumentsEveryKey) {
                             "socket:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
-    for (const auto* key :
-         {"cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:", "servfail_ttl:",
-          "serve_stale:", "stale_max_age:", "prefetch:", "minimal_responses:", "snapshot_file:", "snapshot_interval:",
-          "zones:", "origin:", "hosts_files:", "domain:", "records:", "records_add_ptr:"}) {
+    for (const auto* key : {"cache:", "max_bytes:", "min_ttl:", "max_ttl:", "negative_max_ttl:",
+                            "servfail_ttl:", "serve_stale:", "stale_max_age:", "prefetch:",
+                            "minimal_responses:", "snapshot_file:", "snapshot_interval:", "zones:",
+                            "origin:", "hosts_files:", "domain:", "records:", "records_add_ptr:"}) {
         EXPECT_THAT(text, ::testing::HasSubstr(key));
     }
     for (const auto* key :

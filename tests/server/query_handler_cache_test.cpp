@@ -111,8 +111,7 @@ bytes answer_with_referral_data(const testing::recorded_request& request) {
                    300);
     b.put_name(ns.wire(), true);
     b.end_record();
-    b.begin_record(wire::section::additional, ns.wire(), wire::rr_type::a, wire::rr_class::in,
-                   300);
+    b.begin_record(wire::section::additional, ns.wire(), wire::rr_type::a, wire::rr_class::in, 300);
     b.put_bytes(address);
     b.end_record();
     b.add_opt(wire::edns{});
