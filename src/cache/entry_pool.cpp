@@ -8,15 +8,6 @@
 #include <malloc.h>
 #include <sys/mman.h>
 
-// Under AddressSanitizer, chunks not handed out are poisoned, so that a use of an entry after
-// it was freed is still reported although the memory is the pool's, not malloc's.
-#if defined(__SANITIZE_ADDRESS__)
-#define RESIDNS_POOL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RESIDNS_POOL_ASAN 1
-#endif
-#endif
 #ifdef RESIDNS_POOL_ASAN
 #include <sanitizer/asan_interface.h>
 #define RESIDNS_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)

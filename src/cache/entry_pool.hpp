@@ -21,6 +21,17 @@
 #include <cstdint>
 #include <mutex>
 
+// Defined under AddressSanitizer (gcc or clang): chunks not handed out are then poisoned, so that a
+// use of an entry after it was freed is still reported although the memory is the pool's, not
+// malloc's.
+#if defined(__SANITIZE_ADDRESS__)
+#define RESIDNS_POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RESIDNS_POOL_ASAN 1
+#endif
+#endif
+
 namespace residns::cache::detail {
 
 class entry_pool {

@@ -114,7 +114,7 @@ TEST(EntryPool, ThreadsTakeLanesInTurn) {
     EXPECT_GT(std::set<entry_pool*>(seen.begin(), seen.end()).size(), 1u);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef RESIDNS_POOL_ASAN
 TEST(EntryPoolDeathTest, AddressSanitizerSeesAUseAfterFree) {
     entry_pool pool;
     auto* p = static_cast<volatile std::uint8_t*>(pool.allocate(80));
