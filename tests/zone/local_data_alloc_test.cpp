@@ -11,9 +11,15 @@
 #include "residns/zone/local_answer.hpp"
 #include "residns/zone/local_data.hpp"
 
+// gcc defines __SANITIZE_ADDRESS__; clang 14 only answers __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
 #define RESIDNS_COUNT_ALLOCATIONS 0
-#else
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RESIDNS_COUNT_ALLOCATIONS 0
+#endif
+#endif
+#ifndef RESIDNS_COUNT_ALLOCATIONS
 #define RESIDNS_COUNT_ALLOCATIONS 1
 #endif
 
