@@ -9,7 +9,14 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 fuzz_seconds=${RESIDNS_FUZZ_SECONDS:-60}
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step prints the elapsed time since the start and how long the previous step took.
+SECONDS=0
+step_start=0
+step() {
+    printf '\n==> [%dm%02ds, previous step %ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) \
+        $((SECONDS - step_start)) "$*"
+    step_start=$SECONDS
+}
 
 step "dependencies"
 bash scripts/install-deps.sh
