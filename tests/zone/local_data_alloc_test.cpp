@@ -11,7 +11,13 @@
 #include "residns/zone/local_answer.hpp"
 #include "residns/zone/local_data.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+// GCC defines __SANITIZE_ADDRESS__ under -fsanitize=address; clang 14 only answers __has_feature.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RESIDNS_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(RESIDNS_UNDER_ASAN)
 #define RESIDNS_COUNT_ALLOCATIONS 0
 #else
 #define RESIDNS_COUNT_ALLOCATIONS 1
