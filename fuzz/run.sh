@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Generates the seed corpora and runs each fuzz target (wire, zone files, hosts files, cache
 # snapshots, the config loader, the query handler) for SECONDS seconds, JOBS targets at a time.
-#   fuzz/run.sh BUILD_DIR SECONDS [JOBS]   (BUILD_DIR configured with the `fuzz` preset; JOBS
-#                                          defaults to 2, one per core of the CI machine)
+#   fuzz/run.sh BUILD_DIR SECONDS [JOBS]   (BUILD_DIR configured with the `asan` or the `fuzz`
+#                                          preset; JOBS defaults to 2, one per core of the CI
+#                                          machine)
 #   FUZZ_TARGETS="config query_handler" fuzz/run.sh ...   runs only those targets
 # The inputs in fuzz/regressions/<target>/ (crashes found before, now fixed) are replayed first.
 # Each target's output is in BUILD_DIR/fuzz-work/<target>.log. Exits non-zero if any target finds

@@ -92,8 +92,8 @@ int tcp_rcode(std::uint16_t port) {
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 0) {
         const bytes query = make_query(0x6161);
         const std::uint8_t length[2] = {0, static_cast<std::uint8_t>(query.size())};
-        ::send(fd, length, 2, 0);
-        ::send(fd, query.data(), query.size(), 0);
+        ::send(fd, length, 2, MSG_NOSIGNAL);
+        ::send(fd, query.data(), query.size(), MSG_NOSIGNAL);
         std::uint8_t answer[514];
         std::size_t have = 0;
         pollfd p{fd, POLLIN, 0};
