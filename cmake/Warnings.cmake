@@ -10,11 +10,6 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # no such option (and -Werror would turn its unknown-option warning into an error).
   target_compile_options(residns_warnings INTERFACE -Wno-restrict)
 endif()
-if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  # Reported, not fatal: server::tcp_listener keeps an io_context reference it no longer uses
-  # (include/residns/server/tcp_listener.hpp); drop this once that member is gone.
-  target_compile_options(residns_warnings INTERFACE -Wno-error=unused-private-field)
-endif()
 if(RESIDNS_WERROR)
   target_compile_options(residns_warnings INTERFACE -Werror)
 endif()

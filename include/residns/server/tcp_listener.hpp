@@ -69,7 +69,6 @@ public:
 private:
     void accept_next();
 
-    boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;
     tcp_settings settings_;
     query_handler& handler_;
