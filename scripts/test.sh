@@ -4,7 +4,8 @@
 # unit tests under TSan, and each fuzz target for RESIDNS_FUZZ_SECONDS (60) seconds under
 # ASan+UBSan, two at a time. This is the README's test command and what CI (.ci/run) runs.
 # One clang build (the `asan` preset) serves the ASan+UBSan tests and the fuzz targets. ctest runs
-# two tests at a time: the integration suite (one test, started first) beside the unit tests.
+# one test at a time: tests bind loopback ports (a worker asked for port 0 takes the UDP port's
+# number for TCP too), and beside the integration suite a unit test once lost that race.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +43,7 @@ cmake --preset ci
 cmake --build --preset ci -j "$jobs"
 
 step "unit and integration tests (release)"
-ctest --preset ci -j "$jobs"
+ctest --preset ci -j 1
 
 step "ASan+UBSan build (clang; the unit and integration tests and the fuzz targets)"
 cmake --preset asan
@@ -50,7 +51,7 @@ cmake --build --preset asan -j "$jobs"
 
 step "unit and integration tests (ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --preset asan -j "$jobs"
+  ctest --preset asan -j 1
 
 step "fuzzing (${fuzz_seconds}s per target, ASan+UBSan, $jobs at a time)"
 bash fuzz/run.sh build-asan "$fuzz_seconds" "$jobs"
