@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <stdexcept>
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/system_error.hpp>
 
 namespace residns::server {
 
@@ -37,15 +39,27 @@ worker::worker(const settings& config, const std::vector<bound_address>& bind_to
 listener_set worker::bind_listeners(const std::vector<bound_address>& addresses) {
     listener_set out;
     for (const auto& where : addresses) {
-        auto udp = std::make_shared<udp_listener>(
-            io_, boost::asio::ip::udp::endpoint(where.address, where.port), *handler_,
-            transport_counters_, policy_);
-        // A port of 0 is resolved by the UDP socket; TCP takes the same port.
-        const std::uint16_t port = udp->local_endpoint().port();
-        out.tcp.push_back(std::make_shared<tcp_listener>(
-            io_, boost::asio::ip::tcp::endpoint(where.address, port), settings_.tcp, *handler_,
-            tcp_table_, transport_counters_, policy_));
-        out.udp.push_back(std::move(udp));
+        // A port of 0 is resolved by the UDP socket and TCP takes the same number, which a TCP
+        // socket elsewhere may hold already: then both are tried again on another port.
+        for (int attempt = 1;; ++attempt) {
+            auto udp = std::make_shared<udp_listener>(
+                io_, boost::asio::ip::udp::endpoint(where.address, where.port), *handler_,
+                transport_counters_, policy_);
+            const std::uint16_t port = udp->local_endpoint().port();
+            try {
+                out.tcp.push_back(std::make_shared<tcp_listener>(
+                    io_, boost::asio::ip::tcp::endpoint(where.address, port), settings_.tcp,
+                    *handler_, tcp_table_, transport_counters_, policy_));
+            } catch (const boost::system::system_error& e) {
+                if (where.port != 0 || attempt == 16 ||
+                    e.code() != boost::asio::error::address_in_use) {
+                    throw;
+                }
+                continue;
+            }
+            out.udp.push_back(std::move(udp));
+            break;
+        }
     }
     return out;
 }
